@@ -1,0 +1,57 @@
+import type { Queryable } from './db.ts'
+
+export interface BulkColumn {
+  name: string
+  /** PostgreSQL type of the array parameter, e.g. 'text', 'float8', 'timestamptz'. */
+  type: string
+  /** How the column is made from its unnested value `v`, e.g. "ST_GeomFromText(v, 4326)"; default: v itself. */
+  expr?: string
+}
+
+/**
+ * Inserts many rows in one statement by passing each column as one array parameter and unnesting them
+ * server-side. Portable across PGlite and pg (no COPY stream needed) and one round trip per batch.
+ */
+export async function bulkInsert(
+  q: Queryable,
+  table: string,
+  columns: BulkColumn[],
+  rows: unknown[][],
+  suffix = '',
+): Promise<number> {
+  if (rows.length === 0) return 0
+  const arrays = columns.map((_, i) => rows.map((row) => row[i] ?? null))
+  const aliases = columns.map((_, i) => `c${i}`)
+  const select = columns.map((c, i) => (c.expr ? c.expr.replaceAll(/\bv\b/g, `u.c${i}`) : `u.c${i}`))
+  const sql =
+    `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) ` +
+    `SELECT ${select.join(', ')} FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) ` +
+    `AS u(${aliases.join(', ')}) ${suffix}`
+  const r = await q.query(sql, arrays)
+  return r.affectedRows
+}
+
+/** Feeds an iterable through bulkInsert in batches; returns the number of rows written. */
+export async function bulkInsertAll<T>(
+  q: Queryable,
+  table: string,
+  columns: BulkColumn[],
+  items: Iterable<T> | AsyncIterable<T>,
+  toRow: (item: T) => unknown[],
+  batchSize = 5000,
+  onBatch?: (written: number) => void,
+): Promise<number> {
+  let batch: unknown[][] = []
+  let written = 0
+  for await (const item of items) {
+    batch.push(toRow(item))
+    if (batch.length >= batchSize) {
+      written += await bulkInsert(q, table, columns, batch)
+      batch = []
+      onBatch?.(written)
+    }
+  }
+  written += await bulkInsert(q, table, columns, batch)
+  onBatch?.(written)
+  return written
+}
