@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import express, { type Express } from 'express'
+import type { Db } from './db/db.ts'
+import type { Config } from './config/config.ts'
+import type { Logger } from './logger.ts'
+import { errorHandler, notFoundHandler } from './http/http-error.ts'
+import { gridRouter } from './http/grid-routes.ts'
+import { healthRouter } from './http/health-routes.ts'
+import { basemapRouter } from './http/basemap-routes.ts'
+
+export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url))
+
+export interface AppDeps {
+  db: Db
+  config: Config
+  log: Logger
+}
+
+/** The HTTP surface: every route is mounted here and nowhere else. */
+export function createApp({ db, config, log }: AppDeps): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.json({ limit: '1mb' }))
+  app.use(healthRouter(db))
+  app.use(gridRouter(db))
+  app.use(basemapRouter(config.basemapDir))
+  if (existsSync(CLIENT_DIST)) app.use(express.static(CLIENT_DIST, { extensions: ['html'] }))
+  app.use(notFoundHandler)
+  app.use(errorHandler(log))
+  return app
+}

@@ -1,0 +1,39 @@
+import { loadConfig } from './config/config.ts'
+import { createLogger } from './logger.ts'
+import { CLIENT_DIST } from './app.ts'
+import { ensureClientBuilt } from './client-build.ts'
+import { startServer } from './start.ts'
+import { ensureDemoCity } from '../seeds/seed-city.ts'
+
+const config = loadConfig()
+const log = createLogger(config.LOG_LEVEL)
+
+await ensureClientBuilt(CLIENT_DIST, log)
+const running = await startServer(config, log, {
+  prepare: async (db) => {
+    await ensureDemoCity(db, { dataDir: config.dataDir, incidents: config.SEED_INCIDENTS, units: config.SIM_UNITS }, log)
+  },
+})
+
+const pages = ['/', '/map', '/healthz']
+process.stdout.write(
+  `\ngridwatch is running (${config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'} database)\n` +
+    pages.map((p) => `  ${running.url}${p}`).join('\n') +
+    '\n\n',
+)
+
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,69 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Config } from './config/config.ts'
+import type { Db } from './db/db.ts'
+import { openDb } from './db/open-db.ts'
+import { migrate } from './db/migrate.ts'
+import type { Logger } from './logger.ts'
+import { createApp } from './app.ts'
+
+export interface Running {
+  url: string
+  db: Db
+  http: Server
+  /** Stop accepting, let in-flight requests finish, then close the database. */
+  close(): Promise<void>
+}
+
+export interface StartHooks {
+  /** Runs after migrations and before the server listens (e.g. seeding the demo city). */
+  prepare?(db: Db): Promise<void>
+}
+
+export async function startServer(config: Config, log: Logger, hooks: StartHooks = {}): Promise<Running> {
+  const db = await withHeartbeat(
+    log,
+    config.DATABASE_URL ? 'connecting to PostgreSQL' : 'opening the embedded PostGIS database (first start ~20 s)',
+    () => openDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir }),
+  )
+  const ran = await migrate(db, (m) => log.info(`applying ${m}`))
+  if (ran.length) log.info({ migrations: ran }, 'database migrated')
+  await hooks.prepare?.(db)
+
+  const app = createApp({ db, config, log })
+  const http = createServer(app)
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(config.PORT, config.HOST, resolve)
+  })
+  const port = (http.address() as AddressInfo).port
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    db,
+    http,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
+        http.closeIdleConnections()
+        await stopped
+        await db.close()
+      })()),
+  }
+}
+
+/** A slow step that prints a line every few seconds, so a first start never looks hung. */
+export async function withHeartbeat<T>(log: Logger, what: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now()
+  log.info(`${what}…`)
+  const timer = setInterval(() => log.info(`${what}… ${Math.round((Date.now() - t0) / 1000)} s`), 5000)
+  try {
+    const result = await fn()
+    log.info(`${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    return result
+  } finally {
+    clearInterval(timer)
+  }
+}

@@ -1,0 +1,87 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+const CHROMIUM = '/usr/bin/chromium'
+// Everything that could make the browser talk to the internet on its own is off, so a test sees only our traffic.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+// Schemes that never reach the network.
+const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:'])
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+}
+
+function isLocalUrl(url: string): boolean {
+  const u = new URL(url)
+  return LOCAL_SCHEMES.has(u.protocol) || LOCAL_HOSTS.has(u.hostname)
+}
+
+/** What a page did wrong: console errors, uncaught exceptions and any attempt to leave localhost. */
+export interface PageProblems {
+  consoleErrors: string[]
+  foreignRequests: string[]
+  /** Throws listing every problem, so a test fails with all of them at once. */
+  assertClean(): void
+}
+
+export interface WatchedPage {
+  context: BrowserContext
+  page: Page
+  problems: PageProblems
+}
+
+/**
+ * A fresh context and page whose non-localhost requests are recorded and aborted, never sent: the app must
+ * work offline, and a test must not pass because the machine happened to be online.
+ */
+export async function openWatchedPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1920, height: 1080 },
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  const consoleErrors: string[] = []
+  const foreignRequests: string[] = []
+  await context.route(
+    (url) => !isLocalUrl(url.href),
+    (route) => {
+      foreignRequests.push(route.request().url())
+      return route.abort('blockedbyclient')
+    },
+  )
+  await context.routeWebSocket(
+    (url) => !isLocalUrl(url.href.replace(/^ws/, 'http')),
+    (ws) => {
+      foreignRequests.push(ws.url())
+      return ws.close()
+    },
+  )
+  const page = await context.newPage()
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`)
+  })
+  page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.stack ?? err.message}`))
+  return {
+    context,
+    page,
+    problems: {
+      consoleErrors,
+      foreignRequests,
+      assertClean() {
+        const lines = [
+          ...consoleErrors.map((e) => `console error: ${e}`),
+          ...foreignRequests.map((u) => `request left localhost: ${u}`),
+        ]
+        if (lines.length) throw new Error(`page problems:\n${lines.join('\n')}`)
+      },
+    },
+  }
+}
