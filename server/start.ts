@@ -16,12 +16,14 @@ export interface Running {
 }
 
 export interface StartHooks {
+  /** An open database to use instead of the configured one (tests hand in a fresh copy of a template). */
+  db?: Db
   /** Runs after migrations and before the server listens (e.g. seeding the demo city). */
   prepare?(db: Db): Promise<void>
 }
 
 export async function startServer(config: Config, log: Logger, hooks: StartHooks = {}): Promise<Running> {
-  const db = await withHeartbeat(
+  const db = hooks.db ?? await withHeartbeat(
     log,
     config.DATABASE_URL ? 'connecting to PostgreSQL' : 'opening the embedded PostGIS database (first start ~20 s)',
     () => openDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir }),

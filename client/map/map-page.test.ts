@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, openWatchedPage } from '../../server/testing/browser.ts'
+import { startDemoServer } from '../../server/testing/demo-server.ts'
+
+const ARTIFACTS = 'test-artifacts'
+
+describe('map page in headless Chromium', () => {
+  let server: Awaited<ReturnType<typeof startDemoServer>>
+  let browser: Browser
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    ;[server, browser] = await Promise.all([startDemoServer(), launchBrowser()])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`draws the basemap and every grid level offline (${theme})`, async () => {
+      const { page, problems, context } = await openWatchedPage(browser)
+      await page.goto(`${server.url}/map?theme=${theme}`)
+      await page.waitForFunction(() => window.__gridwatch.ready || window.__gridwatch.error, null, { timeout: 60_000 })
+      const probe = await page.evaluate(() => window.__gridwatch)
+      expect(probe.error).toBeUndefined()
+      // 12 streets + 84 communities + 866 grids.
+      expect(probe.gridCount).toBe(962)
+      expect(await page.locator('.maplibregl-ctrl-attrib').innerText()).toContain('OpenStreetMap contributors (2017 snapshot)')
+      // Tiles were drawn: the screenshot is far from one flat colour (decoded by the browser's own image code).
+      const png = await page.screenshot({ path: `${ARTIFACTS}/map-${theme}.png` })
+      expect(await distinctColours(page, png)).toBeGreaterThan(200)
+      problems.assertClean()
+      await context.close()
+    })
+  }
+
+  it('switches the UI to English', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1280, height: 800 })
+    await page.goto(`${server.url}/map?lang=en`)
+    await page.waitForFunction(() => window.__gridwatch.ready, null, { timeout: 60_000 })
+    await expect(page.title()).resolves.toMatch(/Gridwatch|Map/i)
+    const legend = await page.locator('body').innerText()
+    expect(legend).toContain('Community')
+    expect(legend).not.toContain('社区')
+    problems.assertClean()
+    await context.close()
+  })
+})
+
+/** Distinct colours in a 160x90 thumbnail of the image. */
+function distinctColours(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const img = new Image()
+    img.src = `data:image/png;base64,${b64}`
+    await img.decode()
+    const c = document.createElement('canvas')
+    c.width = 160
+    c.height = 90
+    const ctx = c.getContext('2d')!
+    ctx.drawImage(img, 0, 0, 160, 90)
+    const data = ctx.getImageData(0, 0, 160, 90).data
+    const seen = new Set<number>()
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])
+    return seen.size
+  }, png.toString('base64'))
+}
