@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Db, Queryable } from '../server/db/db.ts'
 import type { Logger } from '../server/logger.ts'
 import { withHeartbeat } from '../server/start.ts'
+import { GRID_SNAP_METRES } from '../server/ingest/load-grid-index.ts'
 import { buildGridIndex } from '../geo/grid-index/grid-index.ts'
 import { buildRoadGraph } from '../geo/road-graph/build-road-graph.ts'
 import { bakeBasemap } from './basemap/bake-basemap.ts'
@@ -41,8 +42,6 @@ export interface DemoCityDetails {
 
 const HISTORY_DAYS = 365
 const DEFAULT_SEED = 'gridwatch-demo'
-// Half a wide avenue plus GPS error: places on the city's edge roads still belong to the grid beside them.
-const GRID_SNAP_METRES = 40
 
 /**
  * Makes sure the demo city is in the database and its basemap on disk. Loading happens in one transaction and

@@ -8,6 +8,9 @@ import { errorHandler, notFoundHandler } from './http/http-error.ts'
 import { gridRouter } from './http/grid-routes.ts'
 import { healthRouter } from './http/health-routes.ts'
 import { basemapRouter } from './http/basemap-routes.ts'
+import { unitRouter } from './http/unit-routes.ts'
+import { ingestRouter } from './ingest/ingest-routes.ts'
+import type { PositionPipeline } from './ingest/position-pipeline.ts'
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url))
 
@@ -15,15 +18,20 @@ export interface AppDeps {
   db: Db
   config: Config
   log: Logger
+  pipeline: PositionPipeline
+  cityCode: string
 }
 
 /** The HTTP surface: every route is mounted here and nowhere else. */
-export function createApp({ db, config, log }: AppDeps): Express {
+export function createApp({ db, config, log, pipeline, cityCode }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
+  // Ingest first: its routes parse their own bodies, with limits sized for each protocol.
+  app.use(ingestRouter(pipeline))
   app.use(express.json({ limit: '1mb' }))
   app.use(healthRouter(db))
   app.use(gridRouter(db))
+  app.use(unitRouter(db, () => cityCode))
   app.use(basemapRouter(config.basemapDir))
   if (existsSync(CLIENT_DIST)) app.use(express.static(CLIENT_DIST, { extensions: ['html'] }))
   app.use(notFoundHandler)

@@ -6,11 +6,18 @@ import { openDb } from './db/open-db.ts'
 import { migrate } from './db/migrate.ts'
 import type { Logger } from './logger.ts'
 import { createApp } from './app.ts'
+import { loadDeviceRegistry } from './ingest/device-registry.ts'
+import { loadGridIndex } from './ingest/load-grid-index.ts'
+import { PositionWriter } from './ingest/position-writer.ts'
+import { PositionPipeline } from './ingest/position-pipeline.ts'
+import { createLiveHub, type LiveHub } from './live/live-hub.ts'
 
 export interface Running {
   url: string
   db: Db
   http: Server
+  pipeline: PositionPipeline
+  hub: LiveHub
   /** Stop accepting, let in-flight requests finish, then close the database. */
   close(): Promise<void>
 }
@@ -32,8 +39,16 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   if (ran.length) log.info({ migrations: ran }, 'database migrated')
   await hooks.prepare?.(db)
 
-  const app = createApp({ db, config, log })
+  const city = await db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city' ORDER BY code LIMIT 1`)
+  const cityCode = city.rows[0]?.code ?? ''
+  const writer = new PositionWriter(db, log)
+  const pipeline = new PositionPipeline(await loadDeviceRegistry(db), await loadGridIndex(db), writer)
+  await pipeline.restore(db)
+
+  const app = createApp({ db, config, log, pipeline, cityCode })
   const http = createServer(app)
+  const hub = createLiveHub(http, db, log, { cityCode, frameMs: 100 })
+  writer.onCommitted((fixes) => hub.publishPositions(fixes))
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(config.PORT, config.HOST, resolve)
@@ -46,12 +61,18 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     url,
     db,
     http,
+    pipeline,
+    hub,
+    // Stop taking requests, let those in flight finish (their fixes commit), close the sockets, flush, close.
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeIdleConnections()
+        await hub.close()
         await stopped
-        await db.close()
+        await writer.close()
+        // A database handed in by the caller stays the caller's to close.
+        if (!hooks.db) await db.close()
       })()),
   }
 }

@@ -25,9 +25,8 @@ export async function startDemoServer(backend: Backend = 'pglite'): Promise<Runn
   return {
     ...running,
     async stop() {
-      const stopped = new Promise<void>((resolve) => running.http.close(() => resolve()))
       running.http.closeAllConnections()
-      await stopped
+      await running.close()
       await dispose()
       rmSync(dataDir, { recursive: true, force: true })
     },

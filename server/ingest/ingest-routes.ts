@@ -1,0 +1,50 @@
+import express, { Router } from 'express'
+import { parseOsmand } from '../../geo/ingest/parse-osmand.ts'
+import { parseOwnTracks } from '../../geo/ingest/parse-owntracks.ts'
+import { parseBulkPositions } from '../../geo/ingest/parse-bulk.ts'
+import type { PositionPipeline } from './position-pipeline.ts'
+import { ingestErrors } from './ingest-errors.ts'
+
+/**
+ * Position ingest over HTTP: the OsmAnd protocol (Traccar Client, OsmAnd), OwnTracks in HTTP mode, and our
+ * bulk JSON for gateways. Each answers 2xx only after the fixes are committed.
+ */
+export function ingestRouter(pipeline: PositionPipeline): Router {
+  const r = Router()
+  const form = express.urlencoded({ extended: false, limit: '16kb' })
+
+  // Traccar Client and OsmAnd send the fix as the query string (GET or POST) or, in newer versions, a form body.
+  r.all('/ingest/osmand', form, async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, POST').status(405).json({ error: { code: 'method_not_allowed', message: 'use GET or POST' } })
+      return
+    }
+    const params = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) }
+    await pipeline.submit([parseOsmand(params)])
+    res.status(200).end()
+  })
+
+  r.post('/ingest/owntracks', express.json({ limit: '64kb' }), async (req, res) => {
+    const body = req.body as { _type?: unknown; topic?: unknown }
+    // The app also posts waypoints, transitions and status; they are not positions and have no place here yet.
+    if (body?._type !== 'location') {
+      res.status(200).json([])
+      return
+    }
+    const user = req.get('X-Limit-U')
+    const device = req.get('X-Limit-D')
+    const topic = typeof body.topic === 'string' ? body.topic : user && device ? `owntracks/${user}/${device}` : undefined
+    await pipeline.submit([parseOwnTracks(body, topic)])
+    // OwnTracks reads the response as a list of messages for the phone; none.
+    res.status(200).json([])
+  })
+
+  // 10,000 positions of ~150 bytes each.
+  r.post('/api/v1/positions', express.json({ limit: '4mb' }), async (req, res) => {
+    const result = await pipeline.submit(parseBulkPositions(req.body))
+    res.status(200).json(result)
+  })
+
+  r.use(ingestErrors)
+  return r
+}

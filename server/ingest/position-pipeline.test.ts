@@ -1,0 +1,82 @@
+import pino from 'pino'
+import { beforeAll, expect, it } from 'vitest'
+import { describeBackends } from '../testing/backends.ts'
+import { FIXTURE_GRIDS, insertTrackingFixture } from '../testing/tracking-fixture.ts'
+import type { PositionFix } from '../../geo/ingest/position-fix.ts'
+import { ParseError } from '../../geo/ingest/parse-error.ts'
+import { loadDeviceRegistry } from './device-registry.ts'
+import { PositionWriter } from './position-writer.ts'
+import { PositionPipeline } from './position-pipeline.ts'
+import type { StoredFix } from './stored-fix.ts'
+
+const log = pino({ level: 'silent' })
+const now = new Date('2026-11-23T12:00:00Z')
+const at = (s: number) => new Date(now.getTime() - 600_000 + s * 1000)
+const fix = (s: number, lon: number, deviceId = 'unit-0001'): PositionFix => ({
+  source: 'bulk', deviceId, deviceTime: at(s), lon, lat: -34.9, speedMps: 10, headingDeg: 90, accuracyM: 5, altitudeM: null, batteryPct: 80,
+})
+
+describeBackends('position pipeline', ({ db }) => {
+  let pipeline: PositionPipeline
+  const published: StoredFix[] = []
+  const transitions: unknown[] = []
+  const count = async (sql: string) => (await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n
+  const latest = async (unit = 'unit-0001') =>
+    (await db().query<{ t: Date; grid_code: string; x: number }>('SELECT device_time AS t, grid_code, ST_X(geom) AS x FROM unit_position_latest WHERE unit_id = $1', [unit])).rows[0]
+
+  beforeAll(async () => {
+    const grids = await insertTrackingFixture(db())
+    const writer = new PositionWriter(db(), log)
+    writer.onCommitted((f) => published.push(...f))
+    pipeline = new PositionPipeline(await loadDeviceRegistry(db()), grids, writer, undefined, () => now)
+    pipeline.onGridTransition((t) => transitions.push(t))
+  })
+
+  it('stores a fix in history and as the latest position, with its grid', async () => {
+    expect(await pipeline.submit([fix(0, -56.20)])).toEqual({ received: 1, accepted: 1 })
+    expect(await latest()).toMatchObject({ grid_code: FIXTURE_GRIDS.west, x: -56.2 })
+    expect(await count('position_history')).toBe(1)
+    expect(published).toHaveLength(1)
+  })
+
+  it('stores a redelivered fix once and does not publish it again', async () => {
+    expect(await pipeline.submit([fix(0, -56.20)])).toEqual({ received: 0, accepted: 0 })
+    expect(await count('position_history')).toBe(1)
+    expect(published).toHaveLength(1)
+  })
+
+  it('keeps an older fix in history without moving the unit back', async () => {
+    await pipeline.submit([fix(30, -56.199)])
+    expect(await pipeline.submit([fix(20, -56.1995)])).toEqual({ received: 1, accepted: 0 })
+    expect((await latest())!.x).toBeCloseTo(-56.199, 6)
+    const r = await db().query<{ verdict: string }>('SELECT verdict FROM position_history WHERE device_time = $1', [at(20)])
+    expect(r.rows[0]!.verdict).toBe('out_of_order')
+  })
+
+  it('keeps a teleport in history with its verdict, and the unit where it was', async () => {
+    expect(await pipeline.submit([fix(31, -56.10)])).toEqual({ received: 1, accepted: 0 })
+    expect((await latest())!.x).toBeCloseTo(-56.199, 6)
+  })
+
+  it('rejects a whole submission naming each unknown device or bad clock, writing nothing', async () => {
+    const before = await count('position_history')
+    const future = { ...fix(40, -56.19), deviceTime: new Date(now.getTime() + 3_600_000) }
+    const err = await pipeline.submit([fix(40, -56.19), fix(41, -56.19, 'stranger'), future]).catch((e) => e)
+    expect(err).toBeInstanceOf(ParseError)
+    expect((err as ParseError).problems.map((p) => p.path)).toEqual(['[1].deviceId', '[2].deviceTime'])
+    expect(await count('position_history')).toBe(before)
+  })
+
+  it('confirms a grid change only after the unit stays, and batches concurrent submissions', async () => {
+    // Two devices of the same unit; a third unit at the same time.
+    const results = await Promise.all([
+      pipeline.submit([fix(100, -56.16)]),
+      pipeline.submit([fix(110, -56.159, 'unit-0002')]),
+      pipeline.submit([fix(120, -56.158), fix(100, -56.17, 'unit-0007')]),
+    ])
+    expect(results.reduce((n, r) => n + r.received, 0)).toBe(4)
+    expect(transitions).toEqual([{ unitId: 'unit-0001', from: FIXTURE_GRIDS.west, to: FIXTURE_GRIDS.east, at: at(100) }])
+    expect((await latest())!.grid_code).toBe(FIXTURE_GRIDS.east)
+    expect((await latest('unit-0007'))!.grid_code).toBe(FIXTURE_GRIDS.west)
+  })
+})

@@ -1,0 +1,35 @@
+import type { Queryable } from '../db/db.ts'
+
+export interface UnitRow {
+  id: string
+  callsign: string
+  type: string
+  status: string
+  stationId: string | null
+  orgCode: string | null
+  lon: number | null
+  lat: number | null
+  headingDeg: number | null
+  speedMps: number | null
+  deviceTime: string | null
+  gridCode: string | null
+}
+
+/**
+ * Every unit under a jurisdiction (area code prefix) with its latest position, if it has reported. A unit that
+ * has not reported yet counts where its home grid is.
+ */
+export async function unitsWithPositions(q: Queryable, areaPrefix: string, bbox?: readonly number[]): Promise<UnitRow[]> {
+  const r = await q.query<UnitRow>(
+    `SELECT u.id, u.callsign, u.type, u.status, u.station_id AS "stationId", u.org_code AS "orgCode",
+            ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.heading_deg AS "headingDeg", p.speed_mps AS "speedMps",
+            to_char(p.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "deviceTime",
+            coalesce(p.grid_code, u.grid_code) AS "gridCode"
+     FROM unit u LEFT JOIN unit_position_latest p ON p.unit_id = u.id
+     WHERE coalesce(p.grid_code, u.grid_code, '') LIKE $1 || '%'
+       AND ($2::float8 IS NULL OR p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+     ORDER BY u.id`,
+    [areaPrefix, ...(bbox ?? [null, null, null, null])],
+  )
+  return r.rows
+}
