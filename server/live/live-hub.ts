@@ -9,9 +9,22 @@ import { room, roomsForGrid } from './jurisdiction-rooms.ts'
 import { toUnitMove, type UnitFrame } from './unit-frame.ts'
 
 export const LIVE_NAMESPACE = '/live'
-const LAYERS = ['units'] as const
+export const LIVE_LAYERS = ['units', 'incidents', 'alerts', 'cases', 'kpi'] as const
+export type LiveLayer = (typeof LIVE_LAYERS)[number]
 
-const SubscribeRequest = z.object({ layers: z.array(z.enum(LAYERS)).min(1) })
+const RECOVERY_MS = 2 * 60_000
+
+const SubscribeRequest = z.object({ layers: z.array(z.enum(LIVE_LAYERS)).min(1) })
+
+/** What a client subscribing to a layer gets first: the current state under its jurisdiction. */
+export type SnapshotProvider = (areaCode: string) => Promise<unknown>
+
+/** An event that is never coalesced or dropped (an incident, an alert, a case step), numbered in its room. */
+export interface LiveEvent<T = unknown> {
+  seq: number
+  t: number
+  event: T
+}
 
 export interface LiveHubOptions {
   cityCode: string
@@ -22,6 +35,10 @@ export interface LiveHubOptions {
 export interface LiveHub {
   io: Server
   publishPositions(fixes: StoredFix[]): void
+  /** Sends at once to every client whose jurisdiction contains the grid (the whole city if null). */
+  publishEvent(layer: Exclude<LiveLayer, 'units'>, gridCode: string | null, event: unknown): void
+  /** How a layer's snapshot is made; a layer without a provider sends events only. */
+  provideSnapshot(layer: Exclude<LiveLayer, 'units'>, provider: SnapshotProvider): void
   close(): Promise<void>
 }
 
@@ -33,11 +50,17 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
   const io = new Server(http, {
     serveClient: false,
     // Short drops (a wall PC's Wi-Fi, a proxy restart) resume with the missed frames instead of a snapshot.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
   })
   const live = io.of(LIVE_NAMESPACE)
   const seq = new Map<string, number>()
+  const nextSeq = (r: string) => {
+    const n = (seq.get(r) ?? 0) + 1
+    seq.set(r, n)
+    return n
+  }
   let pending = new Map<string, StoredFix>()
+  const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitsWithPositions(db, area)]])
 
   live.on('connection', (socket: Socket) => {
     // Until sign-in exists every client sees the whole city; the access-control work narrows this per user.
@@ -51,10 +74,15 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
       }
       try {
         const area = socket.data.jurisdiction as string
-        const units = await unitsWithPositions(db, area)
-        const unitsRoom = room('units', area)
-        await socket.join(unitsRoom)
-        ack({ units: { seq: seq.get(unitsRoom) ?? 0, rows: units } })
+        const reply: Record<string, { seq: number; rows: unknown }> = {}
+        for (const layer of new Set(req.data.layers)) {
+          const r = room(layer, area)
+          // Join first: an event published while the snapshot is read arrives after it, never falls between.
+          await socket.join(r)
+          const at = seq.get(r) ?? 0
+          reply[layer] = { seq: at, rows: (await snapshots.get(layer)?.(area)) ?? [] }
+        }
+        ack(reply)
       } catch (err) {
         log.error({ err }, 'snapshot failed')
         ack({ error: { code: 'internal', message: 'snapshot failed; retry' } })
@@ -62,26 +90,39 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     })
   })
 
+  /*
+   * A frame is only built for rooms someone listens to (there are as many grid rooms as grids). A room emptied
+   * by a dropped connection counts as listened until recovery would give up, so the frames it misses are kept
+   * for the client's return.
+   */
+  const occupiedAt = new Map<string, number>()
+  const isListened = (r: string, now: number) => {
+    if (live.adapter.rooms.has(r)) {
+      occupiedAt.set(r, now)
+      return true
+    }
+    const last = occupiedAt.get(r)
+    if (last !== undefined && now - last < RECOVERY_MS) return true
+    occupiedAt.delete(r)
+    return false
+  }
+
   const timer = setInterval(() => {
     if (pending.size === 0) return
     const batch = pending
     pending = new Map()
     const byRoom = new Map<string, UnitFrame['moves']>()
+    const t = Date.now()
     for (const f of batch.values()) {
       const move = toUnitMove(f)
       for (const r of roomsForGrid('units', f.gridCode, opts.cityCode)) {
-        if (!live.adapter.rooms.has(r)) continue
+        if (!isListened(r, t)) continue
         let moves = byRoom.get(r)
         if (!moves) byRoom.set(r, (moves = []))
         moves.push(move)
       }
     }
-    const t = Date.now()
-    for (const [r, moves] of byRoom) {
-      const n = (seq.get(r) ?? 0) + 1
-      seq.set(r, n)
-      live.to(r).emit('units', { seq: n, t, moves } satisfies UnitFrame)
-    }
+    for (const [r, moves] of byRoom) live.to(r).emit('units', { seq: nextSeq(r), t, moves } satisfies UnitFrame)
   }, opts.frameMs)
 
   return {
@@ -92,6 +133,15 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
         const prev = pending.get(f.unitId)
         if (!prev || prev.deviceTime < f.deviceTime) pending.set(f.unitId, f)
       }
+    },
+    publishEvent(layer, gridCode, event) {
+      const t = Date.now()
+      for (const r of roomsForGrid(layer, gridCode, opts.cityCode)) {
+        live.to(r).emit(layer, { seq: nextSeq(r), t, event } satisfies LiveEvent)
+      }
+    },
+    provideSnapshot(layer, provider) {
+      snapshots.set(layer, provider)
     },
     async close() {
       clearInterval(timer)

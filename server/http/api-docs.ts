@@ -1,0 +1,66 @@
+import { z } from 'zod'
+
+/** One route as the OpenAPI document describes it; the schemas are the same zod objects the route validates with. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  /** OpenAPI path template, e.g. `/api/v1/units/{id}/track`. */
+  path: string
+  summary: string
+  tags: string[]
+  query?: z.ZodType
+  body?: z.ZodType
+  /** `application/json` unless a form-encoded protocol says otherwise. */
+  bodyType?: 'application/json' | 'application/x-www-form-urlencoded'
+  response?: z.ZodType
+  /** Status codes besides 200 this route answers with on purpose. */
+  errors?: number[]
+}
+
+const routes: RouteDoc[] = []
+
+/** Route modules call this next to where they validate, so the document cannot drift from the code. */
+export function documentRoute(doc: RouteDoc): void {
+  if (!routes.some((r) => r.method === doc.method && r.path === doc.path)) routes.push(doc)
+}
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+  },
+}
+
+export function openApiDocument(): object {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const r of [...routes].sort((a, b) => a.path.localeCompare(b.path))) {
+    const query = r.query ? (jsonSchema(r.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined
+    const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
+    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+      name, in: 'query', required: query?.required?.includes(name) ?? false, schema,
+    }))
+    const responses: Record<string, unknown> = {
+      200: { description: 'OK', ...(r.response ? { content: { 'application/json': { schema: jsonSchema(r.response) } } } : {}) },
+    }
+    for (const status of r.errors ?? [400]) {
+      responses[status] = { description: 'error', content: { 'application/json': { schema: ERROR_SCHEMA } } }
+    }
+    ;(paths[r.path] ??= {})[r.method] = {
+      summary: r.summary,
+      tags: r.tags,
+      parameters: [...pathParams, ...queryParams],
+      ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: jsonSchema(r.body) } } } } : {}),
+      responses,
+    }
+  }
+  return { openapi: '3.1.0', info: { title: 'gridwatch API', version: '1' }, paths }
+}

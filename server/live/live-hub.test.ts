@@ -1,0 +1,92 @@
+import { io as connect, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoServer } from '../testing/demo-server.ts'
+import type { UnitFrame } from './unit-frame.ts'
+import { LIVE_NAMESPACE } from './live-hub.ts'
+import { roomsForGrid } from './jurisdiction-rooms.ts'
+
+type Snapshot = { units: { seq: number; rows: Array<{ id: string }> } }
+
+describe('live hub over Socket.IO', () => {
+  let server: Awaited<ReturnType<typeof startDemoServer>>
+  let client: Socket
+  const frames: UnitFrame[] = []
+  const nextFrame = () =>
+    new Promise<UnitFrame>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no frame within 5 s')), 5000)
+      client.once('units', (f: UnitFrame) => {
+        clearTimeout(timer)
+        resolve(f)
+      })
+    })
+  let t = Date.now() - 60_000
+  const post = (lon: number, unit = 'unit-0001') =>
+    fetch(`${server.url}/api/v1/positions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ deviceId: unit, time: new Date((t += 5000)).toISOString(), lat: -34.9055, lon }]),
+    })
+
+  beforeAll(async () => {
+    server = await startDemoServer()
+    client = connect(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'] })
+    client.on('units', (f: UnitFrame) => frames.push(f))
+    await new Promise<void>((resolve) => client.on('connect', () => resolve()))
+  })
+  afterAll(async () => {
+    client?.close()
+    await server?.stop()
+  })
+
+  it('answers a subscription with a snapshot of every unit', async () => {
+    const snap = (await client.emitWithAck('subscribe', { layers: ['units'] })) as Snapshot
+    expect(snap.units.seq).toBe(0)
+    expect(snap.units.rows).toHaveLength(40)
+  })
+
+  it('refuses an unknown layer with a clear error', async () => {
+    const reply = (await client.emitWithAck('subscribe', { layers: ['faces'] })) as { error: { message: string } }
+    expect(reply.error.message).toMatch(/layers\.0/)
+  })
+
+  it('streams an ingested position in a numbered frame', async () => {
+    const frame = nextFrame()
+    expect((await post(-56.188)).status).toBe(200)
+    const f = await frame
+    expect(f.seq).toBe(1)
+    expect(f.moves).toHaveLength(1)
+    expect(f.moves[0].slice(0, 3)).toEqual(['unit-0001', -56.188, -34.9055])
+    expect(f.moves[0][6]).toMatch(/^999001\d{9}$/)
+  })
+
+  it('coalesces a burst to the latest position per unit', async () => {
+    const frame = nextFrame()
+    await Promise.all([post(-56.1879), post(-56.1878), post(-56.1877)])
+    const f = await frame
+    const units = f.moves.map((m) => m[0])
+    expect(new Set(units).size).toBe(units.length)
+  })
+
+  it('replays what a briefly disconnected client missed, without a new snapshot', async () => {
+    await new Promise((r) => setTimeout(r, 300))
+    const seen = frames.length
+    const lastSeq = frames.at(-1)!.seq
+    client.io.engine.close()
+    await new Promise((r) => setTimeout(r, 50))
+    await post(-56.187)
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()))
+    expect(client.recovered).toBe(true)
+    await new Promise((r) => setTimeout(r, 500))
+    const missed = frames.slice(seen)
+    expect(missed.map((f) => f.seq)).toEqual([lastSeq + 1])
+  })
+})
+
+describe('roomsForGrid', () => {
+  it('publishes to every enclosing area and to the city when outside the grids', () => {
+    expect(roomsForGrid('units', '999001002003004', '999001')).toEqual([
+      'units:999001', 'units:999001002', 'units:999001002003', 'units:999001002003004',
+    ])
+    expect(roomsForGrid('alerts', null, '999001')).toEqual(['alerts:999001'])
+  })
+})
