@@ -43,6 +43,12 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect()
+      // A checked-out client whose server goes away emits 'error' outside any query; unheard, it kills the process.
+      let broken: Error | undefined
+      const onError = (err: Error) => {
+        broken = err
+      }
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const result = await fn(wrap(client))
@@ -50,9 +56,12 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
         return result
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {})
+        broken ??= err instanceof Error && /terminat|ECONNRESET|closed/i.test(err.message) ? err : undefined
         throw err
       } finally {
-        client.release()
+        client.off('error', onError)
+        // A broken connection is destroyed rather than handed to the next caller.
+        client.release(broken)
       }
     },
     close: () => pool.end(),
