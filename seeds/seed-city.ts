@@ -21,6 +21,7 @@ import { loadUnits } from './load/load-units.ts'
 import { loadMontevideo, MONTEVIDEO_BBOX, type CityLayers } from './osm/city-layers.ts'
 
 export const DEMO_DATASET = 'demo-city'
+const DEMO_SEED_LOCK = 0x67726964
 
 export interface DemoCityOptions {
   dataDir: string
@@ -88,8 +89,12 @@ export async function seedDemoCity(db: Db, city: CityLayers, opts: DemoCityOptio
     historyEnd: end.toISOString(),
   }
 
-  await withHeartbeat(log, 'loading the demo city into the database', () =>
+  return withHeartbeat(log, 'loading the demo city into the database', () =>
     db.transaction(async (tx) => {
+      // Several server processes may start on one empty database at once; the first loads, the rest wait.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_SEED_LOCK])
+      const already = await demoCityDetails(tx)
+      if (already) return already
       await loadCatalogue(tx)
       await loadRoadGraph(tx, graph)
       await loadAdminAreas(tx, areas, COMMAND_CENTRE_ORG)
@@ -108,9 +113,9 @@ export async function seedDemoCity(db: Db, city: CityLayers, opts: DemoCityOptio
         nextReport += 100_000
       })
       await tx.query('INSERT INTO dataset (name, details) VALUES ($1, $2)', [DEMO_DATASET, JSON.stringify(details)])
+      return details
     }),
   )
-  return details
 }
 
 /** Every table the demo city fills, children first, so a reset can empty them in one statement. */

@@ -11,6 +11,7 @@ import { loadGridIndex } from './ingest/load-grid-index.ts'
 import { PositionWriter } from './ingest/position-writer.ts'
 import { PositionPipeline } from './ingest/position-pipeline.ts'
 import { createLiveHub, type LiveHub } from './live/live-hub.ts'
+import { connectRedisAdapter } from './live/redis-adapter.ts'
 
 export interface Running {
   url: string
@@ -47,7 +48,8 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
 
   const app = createApp({ db, config, log, pipeline, cityCode })
   const http = createServer(app)
-  const hub = createLiveHub(http, db, log, { cityCode, frameMs: 100 })
+  const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
+  const hub = createLiveHub(http, db, log, { cityCode, frameMs: 100, adapter: redis?.adapter })
   writer.onCommitted((fixes) => hub.publishPositions(fixes))
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -69,6 +71,7 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeIdleConnections()
         await hub.close()
+        await redis?.close()
         await stopped
         await writer.close()
         // A database handed in by the caller stays the caller's to close.

@@ -10,6 +10,8 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** Name of the Redis stream the server processes of one deployment share. */
+  REDIS_STREAM: z.string().min(1).default('gridwatch:live'),
   MQTT_URL: z.string().url().optional(),
   SIMULATOR: onOff.default('on'),
   SIM_UNITS: z.coerce.number().int().min(0).max(20_000).default(200),

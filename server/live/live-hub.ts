@@ -1,16 +1,17 @@
 import type { Server as HttpServer } from 'node:http'
-import { Server, type Socket } from 'socket.io'
+import { Server, type ServerOptions, type Socket } from 'socket.io'
 import { z } from 'zod'
 import type { Queryable } from '../db/db.ts'
 import type { Logger } from '../logger.ts'
 import type { StoredFix } from '../ingest/stored-fix.ts'
 import { unitsWithPositions } from '../store/unit-queries.ts'
 import { room, roomsForGrid } from './jurisdiction-rooms.ts'
-import { toUnitMove, type UnitFrame } from './unit-frame.ts'
+import { toUnitMove, type UnitFrame, type UnitMove } from './unit-frame.ts'
 
 export const LIVE_NAMESPACE = '/live'
 export const LIVE_LAYERS = ['units', 'incidents', 'alerts', 'cases', 'kpi'] as const
 export type LiveLayer = (typeof LIVE_LAYERS)[number]
+export type EventLayer = Exclude<LiveLayer, 'units'>
 
 const RECOVERY_MS = 2 * 60_000
 
@@ -30,27 +31,38 @@ export interface LiveHubOptions {
   cityCode: string
   /** Positions are coalesced to the latest per unit and sent at most this often. */
   frameMs: number
+  /** Set when several server processes share the clients (the Redis streams adapter). */
+  adapter?: ServerOptions['adapter']
 }
 
 export interface LiveHub {
   io: Server
   publishPositions(fixes: StoredFix[]): void
   /** Sends at once to every client whose jurisdiction contains the grid (the whole city if null). */
-  publishEvent(layer: Exclude<LiveLayer, 'units'>, gridCode: string | null, event: unknown): void
+  publishEvent(layer: EventLayer, gridCode: string | null, event: unknown): void
   /** How a layer's snapshot is made; a layer without a provider sends events only. */
-  provideSnapshot(layer: Exclude<LiveLayer, 'units'>, provider: SnapshotProvider): void
+  provideSnapshot(layer: EventLayer, provider: SnapshotProvider): void
   close(): Promise<void>
 }
+
+// Between server processes: what one process ingested, for every process to send to its own clients.
+const PEER_POSITIONS = 'gw:positions'
+const PEER_EVENT = 'gw:event'
 
 /**
  * Socket.IO fan-out. A client subscribes to layers and gets a snapshot in the ack, then frames numbered per room;
  * a gap in the numbers (or a failed session recovery) means: subscribe again for a fresh snapshot.
+ *
+ * With several processes, each one hears every other's positions and events over the adapter and sends them to
+ * its own clients only, numbering them itself: a client, pinned to one process by sticky sessions, sees one
+ * unbroken sequence, and a frame is serialised once per process rather than pushed through Redis per room.
  */
 export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts: LiveHubOptions): LiveHub {
   const io = new Server(http, {
     serveClient: false,
     // Short drops (a wall PC's Wi-Fi, a proxy restart) resume with the missed frames instead of a snapshot.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   })
   const live = io.of(LIVE_NAMESPACE)
   const seq = new Map<string, number>()
@@ -59,7 +71,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     seq.set(r, n)
     return n
   }
-  let pending = new Map<string, StoredFix>()
+  let pending = new Map<string, UnitMove>()
   const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitsWithPositions(db, area)]])
 
   live.on('connection', (socket: Socket) => {
@@ -91,9 +103,9 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
   })
 
   /*
-   * A frame is only built for rooms someone listens to (there are as many grid rooms as grids). A room emptied
-   * by a dropped connection counts as listened until recovery would give up, so the frames it misses are kept
-   * for the client's return.
+   * Frames and events are only built for rooms someone listens to here (there are as many grid rooms as grids).
+   * A room emptied by a dropped connection counts as listened until recovery would give up, so what it misses
+   * is kept for the client's return.
    */
   const occupiedAt = new Map<string, number>()
   const isListened = (r: string, now: number) => {
@@ -107,38 +119,49 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     return false
   }
 
+  const addMoves = (moves: UnitMove[]) => {
+    for (const m of moves) {
+      const prev = pending.get(m[0])
+      if (!prev || prev[5] < m[5]) pending.set(m[0], m)
+    }
+  }
+  const sendEvent = (layer: EventLayer, gridCode: string | null, event: unknown) => {
+    const t = Date.now()
+    for (const r of roomsForGrid(layer, gridCode, opts.cityCode)) {
+      if (isListened(r, t)) live.local.to(r).emit(layer, { seq: nextSeq(r), t, event } satisfies LiveEvent)
+    }
+  }
+  live.on(PEER_POSITIONS, addMoves)
+  live.on(PEER_EVENT, sendEvent)
+
   const timer = setInterval(() => {
     if (pending.size === 0) return
     const batch = pending
     pending = new Map()
-    const byRoom = new Map<string, UnitFrame['moves']>()
+    const byRoom = new Map<string, UnitMove[]>()
     const t = Date.now()
-    for (const f of batch.values()) {
-      const move = toUnitMove(f)
-      for (const r of roomsForGrid('units', f.gridCode, opts.cityCode)) {
+    for (const move of batch.values()) {
+      for (const r of roomsForGrid('units', move[6], opts.cityCode)) {
         if (!isListened(r, t)) continue
         let moves = byRoom.get(r)
         if (!moves) byRoom.set(r, (moves = []))
         moves.push(move)
       }
     }
-    for (const [r, moves] of byRoom) live.to(r).emit('units', { seq: nextSeq(r), t, moves } satisfies UnitFrame)
+    for (const [r, moves] of byRoom) live.local.to(r).emit('units', { seq: nextSeq(r), t, moves } satisfies UnitFrame)
   }, opts.frameMs)
 
   return {
     io,
     publishPositions(fixes) {
-      for (const f of fixes) {
-        if (f.verdict !== 'accepted') continue
-        const prev = pending.get(f.unitId)
-        if (!prev || prev.deviceTime < f.deviceTime) pending.set(f.unitId, f)
-      }
+      const moves = fixes.filter((f) => f.verdict === 'accepted').map(toUnitMove)
+      if (moves.length === 0) return
+      addMoves(moves)
+      if (opts.adapter) live.serverSideEmit(PEER_POSITIONS, moves)
     },
     publishEvent(layer, gridCode, event) {
-      const t = Date.now()
-      for (const r of roomsForGrid(layer, gridCode, opts.cityCode)) {
-        live.to(r).emit(layer, { seq: nextSeq(r), t, event } satisfies LiveEvent)
-      }
+      sendEvent(layer, gridCode, event)
+      if (opts.adapter) live.serverSideEmit(PEER_EVENT, layer, gridCode, event)
     },
     provideSnapshot(layer, provider) {
       snapshots.set(layer, provider)
