@@ -1,8 +1,22 @@
+import { z } from 'zod'
 import { positionFixSchema, type PositionFix } from './position-fix.ts'
 import { parseDeviceTime } from './parse-time.ts'
 import { ParseError } from './parse-error.ts'
 
 const KNOTS_TO_MPS = 1852 / 3600
+
+/** The protocol's parameters as the API document lists them; parsing itself is lenient about names (below). */
+export const osmandWireSchema = z.object({
+  id: z.string().describe('device id (older clients: deviceid)'),
+  timestamp: z.string().describe('Unix seconds, Unix milliseconds or ISO 8601 with zone'),
+  lat: z.string(),
+  lon: z.string(),
+  speed: z.string().optional().describe('knots'),
+  bearing: z.string().optional().describe('degrees (older clients: heading)'),
+  altitude: z.string().optional().describe('metres'),
+  accuracy: z.string().optional().describe('metres'),
+  batt: z.string().optional().describe('percent'),
+})
 
 // Our field -> the protocol's name for it, so an error points at what the device actually sent.
 const WIRE_NAME: Record<string, string> = {

@@ -5,7 +5,7 @@ import { ParseError } from './parse-error.ts'
 const KMH_TO_MPS = 1000 / 3600
 
 /** OwnTracks `_type: location` (https://owntracks.org/booklet/tech/json/); unknown fields are ignored. */
-const ownTracksLocation = z.looseObject({
+export const ownTracksLocation = z.looseObject({
   _type: z.literal('location'),
   lat: z.number(),
   lon: z.number(),

@@ -3,11 +3,14 @@ import { z } from 'zod'
 import type { Queryable } from '../db/db.ts'
 import { badRequestFromZod } from './http-error.ts'
 import { Bbox } from './bbox.ts'
+import { documentRoute } from './api-docs.ts'
 
 const GridQuery = z.object({
   level: z.enum(['city', 'district', 'street', 'community', 'grid']).default('grid'),
   bbox: Bbox.optional(),
 })
+
+documentRoute({ method: 'get', path: '/api/v1/grids', summary: 'Areas of one level as GeoJSON', tags: ['areas'], query: GridQuery })
 
 /** Administrative areas as a GeoJSON FeatureCollection, built in SQL so large layers don't round-trip as rows. */
 export function gridRouter(db: Queryable): Router {

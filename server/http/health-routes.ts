@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import type { Queryable } from '../db/db.ts'
+import { openApiDocument } from './api-docs.ts'
 
 /** /healthz: the process answers. /readyz: it can do its job, i.e. the database answers too. */
 export function healthRouter(db: Queryable): Router {
@@ -14,6 +15,10 @@ export function healthRouter(db: Queryable): Router {
     } catch (err) {
       res.status(503).json({ status: 'unavailable', checks: { database: (err as Error).message } })
     }
+  })
+  // Built on request: every route module has registered itself by the time anyone asks.
+  r.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument())
   })
   return r
 }

@@ -1,9 +1,26 @@
 import express, { Router } from 'express'
-import { parseOsmand } from '../../geo/ingest/parse-osmand.ts'
-import { parseOwnTracks } from '../../geo/ingest/parse-owntracks.ts'
-import { parseBulkPositions } from '../../geo/ingest/parse-bulk.ts'
+import { z } from 'zod'
+import { osmandWireSchema, parseOsmand } from '../../geo/ingest/parse-osmand.ts'
+import { ownTracksLocation, parseOwnTracks } from '../../geo/ingest/parse-owntracks.ts'
+import { bulkPositionSchema, MAX_BULK_POSITIONS, parseBulkPositions } from '../../geo/ingest/parse-bulk.ts'
+import { documentRoute } from '../http/api-docs.ts'
 import type { PositionPipeline } from './position-pipeline.ts'
 import { ingestErrors } from './ingest-errors.ts'
+
+const BulkResult = z.object({ received: z.number().int(), accepted: z.number().int() })
+const INGEST_ERRORS = [400, 413, 503]
+for (const method of ['get', 'post'] as const) {
+  documentRoute({
+    method, path: '/ingest/osmand', summary: 'A position in the OsmAnd protocol (Traccar Client, OsmAnd)', tags: ['ingest'],
+    ...(method === 'get' ? { query: osmandWireSchema } : { body: osmandWireSchema, bodyType: 'application/x-www-form-urlencoded' as const }),
+    errors: INGEST_ERRORS,
+  })
+}
+documentRoute({ method: 'post', path: '/ingest/owntracks', summary: 'An OwnTracks message in HTTP mode', tags: ['ingest'], body: ownTracksLocation, errors: INGEST_ERRORS })
+documentRoute({
+  method: 'post', path: '/api/v1/positions', summary: `Up to ${MAX_BULK_POSITIONS} positions, all or nothing`, tags: ['ingest'],
+  body: z.array(bulkPositionSchema).max(MAX_BULK_POSITIONS), response: BulkResult, errors: INGEST_ERRORS,
+})
 
 /**
  * Position ingest over HTTP: the OsmAnd protocol (Traccar Client, OsmAnd), OwnTracks in HTTP mode, and our
