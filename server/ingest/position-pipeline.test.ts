@@ -76,6 +76,8 @@ describeBackends('position pipeline', ({ db }) => {
     ])
     expect(results.reduce((n, r) => n + r.received, 0)).toBe(4)
     expect(transitions).toEqual([{ unitId: 'unit-0001', from: FIXTURE_GRIDS.west, to: FIXTURE_GRIDS.east, at: at(100) }])
+    const stored = await db().query<{ from_grid: string; to_grid: string; at: Date }>('SELECT from_grid, to_grid, at FROM unit_grid_transition')
+    expect(stored.rows.map((r) => ({ ...r, at: new Date(r.at) }))).toEqual([{ from_grid: FIXTURE_GRIDS.west, to_grid: FIXTURE_GRIDS.east, at: at(100) }])
     expect((await latest())!.grid_code).toBe(FIXTURE_GRIDS.east)
     expect((await latest('unit-0007'))!.grid_code).toBe(FIXTURE_GRIDS.west)
   })

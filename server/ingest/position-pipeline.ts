@@ -83,13 +83,15 @@ export class PositionPipeline {
   private judge(fix: PositionFix, unitId: string, serverTime: Date): StoredFix {
     const gridCode = this.grids.lookup(fix.lon, fix.lat)
     const verdict = judgeFix(this.last.get(unitId), fix, this.rules.filter)
+    let confirmed: GridTransition | null = null
     if (verdict === 'accepted') {
       this.last.set(unitId, { deviceTime: fix.deviceTime, lon: fix.lon, lat: fix.lat })
       // A unit's first fix places it without an "entered" event: it was there before it switched on.
       const [state, transition] = stepDwell(this.dwell.get(unitId) ?? initialDwell(gridCode), gridCode, fix.deviceTime, this.rules.dwell)
       this.dwell.set(unitId, state)
+      confirmed = transition
       if (transition) for (const l of this.transitionListeners) l({ ...transition, unitId })
     }
-    return { ...fix, unitId, serverTime, gridCode, verdict }
+    return { ...fix, unitId, serverTime, gridCode, verdict, transition: confirmed }
   }
 }

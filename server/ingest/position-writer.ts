@@ -154,6 +154,14 @@ export async function storeFixes(q: Queryable, fixes: StoredFix[]): Promise<Stor
   const newest = new Map<string, StoredFix>()
   for (const f of fresh) if (f.verdict === 'accepted') newest.set(f.unitId, f)
   if (newest.size) await upsertLatest(q, [...newest.values()])
+  const moves = fresh.filter((f) => f.transition)
+  if (moves.length) {
+    await q.query(
+      `INSERT INTO unit_grid_transition (unit_id, at, from_grid, to_grid)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [moves.map((f) => f.unitId), moves.map((f) => f.transition!.at), moves.map((f) => f.transition!.from), moves.map((f) => f.transition!.to)],
+    )
+  }
   return fresh
 }
 
