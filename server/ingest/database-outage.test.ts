@@ -1,13 +1,11 @@
-import express from 'express'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../db/db.ts'
 import { openPostgres } from '../db/pg-db.ts'
 import { migrate } from '../db/migrate.ts'
-import { errorHandler } from '../http/http-error.ts'
 import { canRunPrivatePostgres, startPrivatePostgres } from '../testing/private-postgres.ts'
 import { insertTrackingFixture } from '../testing/tracking-fixture.ts'
-import { listen } from '../testing/listen.ts'
+import { listenRouters } from '../testing/listen.ts'
 import type { PositionFix } from '../../geo/ingest/position-fix.ts'
 import { loadDeviceRegistry } from './device-registry.ts'
 import { PositionWriter } from './position-writer.ts'
@@ -37,10 +35,7 @@ describe.runIf(canRunPrivatePostgres())('a real PostgreSQL server stopped and st
     const grids = await insertTrackingFixture(db)
     writer = new PositionWriter(db, log, { maxQueued: 200, maxRetryMs: 300 })
     pipeline = new PositionPipeline(await loadDeviceRegistry(db), grids, writer)
-    const app = express()
-    app.use(ingestRouter(pipeline))
-    app.use(errorHandler(log))
-    const http = await listen(app)
+    const http = await listenRouters(ingestRouter(pipeline))
     base = http.url
     closeHttp = http.close
   }, 120_000)

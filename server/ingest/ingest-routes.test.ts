@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs'
-import express from 'express'
 import pino from 'pino'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeBackends } from '../testing/backends.ts'
 import { insertTrackingFixture } from '../testing/tracking-fixture.ts'
-import { listen } from '../testing/listen.ts'
-import { errorHandler } from '../http/http-error.ts'
+import { listenRouters } from '../testing/listen.ts'
 import { loadDeviceRegistry } from './device-registry.ts'
 import { PositionWriter } from './position-writer.ts'
 import { PositionPipeline } from './position-pipeline.ts'
@@ -24,10 +22,7 @@ describeBackends('HTTP position ingest', ({ db }) => {
   beforeAll(async () => {
     const grids = await insertTrackingFixture(db())
     const pipeline = new PositionPipeline(await loadDeviceRegistry(db()), grids, new PositionWriter(db(), log), undefined, now)
-    const app = express()
-    app.use(ingestRouter(pipeline))
-    app.use(errorHandler(log))
-    const server = await listen(app)
+    const server = await listenRouters(ingestRouter(pipeline))
     base = server.url
     stop = server.close
   })

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Express } from 'express'
+import express, { type Express, type Router } from 'express'
+import pino from 'pino'
+import { errorHandler } from '../http/http-error.ts'
 
 /** Serves an app on a random local port for a test; returns its base URL and how to stop it. */
 export async function listen(app: Express): Promise<{ url: string; server: Server; close(): Promise<void> }> {
@@ -15,4 +17,12 @@ export async function listen(app: Express): Promise<{ url: string; server: Serve
       return new Promise((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/** Routers under test behind the real JSON error handler, served on a random port. */
+export function listenRouters(...routers: Router[]): ReturnType<typeof listen> {
+  const app = express()
+  for (const r of routers) app.use(r)
+  app.use(errorHandler(pino({ level: 'silent' })))
+  return listen(app)
 }
