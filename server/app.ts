@@ -11,6 +11,9 @@ import { basemapRouter } from './http/basemap-routes.ts'
 import { unitRouter } from './http/unit-routes.ts'
 import { ingestRouter } from './ingest/ingest-routes.ts'
 import type { PositionPipeline } from './ingest/position-pipeline.ts'
+import type { IncidentIntake } from './incidents/incident-intake.ts'
+import { incidentRouter } from './incidents/incident-routes.ts'
+import { open311Router } from './incidents/open311-routes.ts'
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url))
 
@@ -19,19 +22,23 @@ export interface AppDeps {
   config: Config
   log: Logger
   pipeline: PositionPipeline
+  incidents: IncidentIntake
   cityCode: string
 }
 
 /** The HTTP surface: every route is mounted here and nowhere else. */
-export function createApp({ db, config, log, pipeline, cityCode }: AppDeps): Express {
+export function createApp({ db, config, log, pipeline, incidents, cityCode }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   // Ingest first: its routes parse their own bodies, with limits sized for each protocol.
   app.use(ingestRouter(pipeline))
+  // Open311 parses its own bodies too, and answers errors in Open311's format.
+  app.use(open311Router({ db, intake: incidents, log }))
   app.use(express.json({ limit: '1mb' }))
   app.use(healthRouter(db))
   app.use(gridRouter(db))
   app.use(unitRouter(db, () => cityCode))
+  app.use(incidentRouter(db, incidents))
   app.use(basemapRouter(config.basemapDir))
   if (existsSync(CLIENT_DIST)) app.use(express.static(CLIENT_DIST, { extensions: ['html'] }))
   app.use(notFoundHandler)

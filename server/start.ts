@@ -11,6 +11,8 @@ import { loadGridIndex } from './ingest/load-grid-index.ts'
 import { PositionWriter } from './ingest/position-writer.ts'
 import { PositionPipeline } from './ingest/position-pipeline.ts'
 import { createLiveHub, type LiveHub } from './live/live-hub.ts'
+import { createIncidentIntake } from './incidents/incident-intake.ts'
+import { incidentSnapshot } from './incidents/incident-store.ts'
 import { connectRedisAdapter } from './live/redis-adapter.ts'
 
 export interface Running {
@@ -43,14 +45,18 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   const city = await db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city' ORDER BY code LIMIT 1`)
   const cityCode = city.rows[0]?.code ?? ''
   const writer = new PositionWriter(db, log)
-  const pipeline = new PositionPipeline(await loadDeviceRegistry(db), await loadGridIndex(db), writer)
+  const grids = await loadGridIndex(db)
+  const pipeline = new PositionPipeline(await loadDeviceRegistry(db), grids, writer)
   await pipeline.restore(db)
+  const incidents = createIncidentIntake(db, grids, log)
 
-  const app = createApp({ db, config, log, pipeline, cityCode })
+  const app = createApp({ db, config, log, pipeline, incidents, cityCode })
   const http = createServer(app)
   const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
   const hub = createLiveHub(http, db, log, { cityCode, frameMs: 100, adapter: redis?.adapter })
   writer.onCommitted((fixes) => hub.publishPositions(fixes))
+  incidents.onCreated((gridCode, event) => hub.publishEvent('incidents', gridCode, event))
+  hub.provideSnapshot('incidents', incidentSnapshot(db, cityCode))
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(config.PORT, config.HOST, resolve)
