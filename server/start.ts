@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Config } from './config/config.ts'
 import type { Db } from './db/db.ts'
@@ -6,6 +7,7 @@ import { openDb } from './db/open-db.ts'
 import { migrate } from './db/migrate.ts'
 import type { Logger } from './logger.ts'
 import { createApp } from './app.ts'
+import type { ReadinessProbe } from './http/health-routes.ts'
 import { loadDeviceRegistry } from './ingest/device-registry.ts'
 import { loadGridIndex } from './ingest/load-grid-index.ts'
 import { PositionWriter } from './ingest/position-writer.ts'
@@ -13,6 +15,12 @@ import { PositionPipeline } from './ingest/position-pipeline.ts'
 import { createLiveHub, type LiveHub } from './live/live-hub.ts'
 import { createIncidentIntake } from './incidents/incident-intake.ts'
 import { incidentSnapshot } from './incidents/incident-store.ts'
+import { FeedHealth } from './ingest/feed-health.ts'
+import { AlertIngest } from './alerts/alert-store.ts'
+import { cameraDirectory } from './alerts/camera-directory.ts'
+import { SnapshotFiles } from './alerts/snapshot-files.ts'
+import { openAlertsSnapshot } from './alerts/alert-queries.ts'
+import { startMqttIngest, type MqttIngest } from './mqtt/mqtt-ingest.ts'
 import { connectRedisAdapter } from './live/redis-adapter.ts'
 
 export interface Running {
@@ -21,6 +29,7 @@ export interface Running {
   http: Server
   pipeline: PositionPipeline
   hub: LiveHub
+  mqtt: MqttIngest | null
   /** Stop accepting, let in-flight requests finish, then close the database. */
   close(): Promise<void>
 }
@@ -49,14 +58,39 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   const pipeline = new PositionPipeline(await loadDeviceRegistry(db), grids, writer)
   await pipeline.restore(db)
   const incidents = createIncidentIntake(db, grids, log)
+  const feeds = new FeedHealth()
+  const snapshots = new SnapshotFiles(join(config.dataDir, 'snapshots'))
+  // The hub needs the HTTP server and the app needs the alert intake, so alerts publish through a late binding.
+  let hub: LiveHub | undefined
+  const alerts = new AlertIngest(db, cameraDirectory(db), grids, {
+    snapshots,
+    publish: (gridCode, event) => hub?.publishEvent('alerts', gridCode, event),
+  })
 
-  const app = createApp({ db, config, log, pipeline, incidents, cityCode })
+  const probes = new Map<string, ReadinessProbe>()
+  const app = createApp({ db, config, log, pipeline, incidents, alerts, snapshots, feeds, probes, cityCode })
   const http = createServer(app)
   const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
-  const hub = createLiveHub(http, db, log, { cityCode, frameMs: 100, adapter: redis?.adapter })
-  writer.onCommitted((fixes) => hub.publishPositions(fixes))
-  incidents.onCreated((gridCode, event) => hub.publishEvent('incidents', gridCode, event))
-  hub.provideSnapshot('incidents', incidentSnapshot(db, cityCode))
+  hub = createLiveHub(http, db, log, { cityCode, frameMs: 100, adapter: redis?.adapter })
+  const live = hub
+  writer.onCommitted((fixes) => live.publishPositions(fixes))
+  incidents.onCreated((gridCode, event) => live.publishEvent('incidents', gridCode, event))
+  live.provideSnapshot('incidents', incidentSnapshot(db, cityCode))
+  live.provideSnapshot('alerts', openAlertsSnapshot(db))
+  const mqtt = await startMqttIngest({
+    url: config.MQTT_URL,
+    port: config.MQTT_PORT,
+    host: config.HOST,
+    clientId: config.MQTT_CLIENT_ID,
+    topicPrefix: config.MQTT_TOPIC_PREFIX,
+    frigate: { baseUrl: config.FRIGATE_URL, topic: config.FRIGATE_TOPIC_PREFIX, events: config.FRIGATE_EVENTS },
+    positions: pipeline,
+    alerts,
+    feeds,
+    log,
+  })
+  if (mqtt) probes.set('mqtt', async () => ({ ok: mqtt.status().connected, detail: mqtt.status() }))
+  if (redis) probes.set('redis', async () => ({ ok: (await redis.ping()) === 'PONG' }))
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(config.PORT, config.HOST, resolve)
@@ -70,15 +104,18 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     db,
     http,
     pipeline,
-    hub,
+    hub: live,
+    mqtt,
     // Stop taking requests, let those in flight finish (their fixes commit), close the sockets, flush, close.
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeIdleConnections()
-        await hub.close()
+        await live.close()
         await redis?.close()
         await stopped
+        // Unacknowledged MQTT messages stay with the broker for the next session; then flush what was taken.
+        await mqtt?.close()
         await writer.close()
         // A database handed in by the caller stays the caller's to close.
         if (!hooks.db) await db.close()

@@ -13,6 +13,17 @@ const ConfigSchema = z.object({
   /** Name of the Redis stream the server processes of one deployment share. */
   REDIS_STREAM: z.string().min(1).default('gridwatch:live'),
   MQTT_URL: z.string().url().optional(),
+  /** The embedded broker's port when MQTT_URL is unset; 0 = any free port, off = no MQTT at all. */
+  MQTT_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(1883),
+  /** Must be stable across restarts (persistent session) and different for every server process. */
+  MQTT_CLIENT_ID: z.string().optional(),
+  MQTT_TOPIC_PREFIX: z.string().default(''),
+  /** Frigate's base URL, for snapshot and clip links; unset = no links stored. */
+  FRIGATE_URL: z.string().url().optional(),
+  FRIGATE_TOPIC_PREFIX: z.string().default('frigate'),
+  FRIGATE_EVENTS: z.enum(['fallback', 'always', 'never']).default('fallback'),
+  /** Shared secret of the signed camera-alert webhook; unset = the webhook answers 503. */
+  WEBHOOK_SECRET: z.string().min(16).optional(),
   SIMULATOR: onOff.default('on'),
   SIM_UNITS: z.coerce.number().int().min(0).max(20_000).default(200),
   SEED_INCIDENTS: z.coerce.number().int().min(0).default(20_000),

@@ -6,6 +6,7 @@ import { bulkPositionSchema, MAX_BULK_POSITIONS, parseBulkPositions } from '../.
 import { documentRoute } from '../http/api-docs.ts'
 import type { PositionPipeline } from './position-pipeline.ts'
 import { ingestErrors } from './ingest-errors.ts'
+import type { FeedHealth } from './feed-health.ts'
 
 const BulkResult = z.object({ received: z.number().int(), accepted: z.number().int() })
 const INGEST_ERRORS = [400, 413, 503]
@@ -26,8 +27,19 @@ documentRoute({
  * Position ingest over HTTP: the OsmAnd protocol (Traccar Client, OsmAnd), OwnTracks in HTTP mode, and our
  * bulk JSON for gateways. Each answers 2xx only after the fixes are committed.
  */
-export function ingestRouter(pipeline: PositionPipeline): Router {
+export function ingestRouter(pipeline: PositionPipeline, feeds?: FeedHealth): Router {
   const r = Router()
+  // Each HTTP feed's freshness and rejections, counted when the answer goes out.
+  const feedOf: Record<string, string> = { '/ingest/osmand': 'osmand-http', '/ingest/owntracks': 'owntracks-http', '/api/v1/positions': 'positions-bulk' }
+  for (const feed of Object.values(feedOf)) feeds?.register(feed)
+  r.use(Object.keys(feedOf), (req, res, next) => {
+    res.on('finish', () => {
+      const feed = feedOf[req.originalUrl.split('?')[0]]
+      // A 5xx is our trouble, not the sender's: it says nothing about the feed.
+      if (feed && res.statusCode < 500) feeds?.record(feed, res.statusCode < 300 ? 'ok' : 'rejected', res.statusCode < 300 ? undefined : `HTTP ${res.statusCode}`)
+    })
+    next()
+  })
   const form = express.urlencoded({ extended: false, limit: '16kb' })
 
   // Traccar Client and OsmAnd send the fix as the query string (GET or POST) or, in newer versions, a form body.

@@ -17,7 +17,7 @@ import { openTestDb } from './backends.ts'
 export async function startDemoServer(backend: Backend = 'pglite'): Promise<Running & { stop(): Promise<void> }> {
   const log = pino({ level: 'silent' })
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-demo-'))
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'silent' })
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'silent', MQTT_PORT: 'off' })
   await ensureClientBuilt(CLIENT_DIST, log)
   const { db, dispose } = await openTestDb(backend)
   await ensureDemoCity(db, { dataDir, incidents: 2000, units: 40, cameras: 60, end: new Date('2026-06-01T00:00:00Z') }, log)

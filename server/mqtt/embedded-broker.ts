@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { Aedes, type AedesOptions } from 'aedes'
+import type { Logger } from '../logger.ts'
+
+export interface EmbeddedBrokerOptions {
+  /** MQTT_PORT; 0 picks a free port (tests). */
+  port: number
+  /** Interface to listen on (the server's HOST). */
+  host: string
+  log: Logger
+  /**
+   * Who may connect and what they may publish. Unset, the broker is open to anyone who can reach the port,
+   * like a fresh Mosquitto with allow_anonymous: per-device MQTT credentials belong to the access-control work.
+   */
+  authenticate?: AedesOptions['authenticate']
+  authorizePublish?: AedesOptions['authorizePublish']
+}
+
+export interface EmbeddedBroker {
+  /** The aedes instance (events, connected clients). */
+  aedes: Aedes
+  port: number
+  /** How a client on this machine reaches it (what our own ingest client connects to). */
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * An MQTT 3.1.1 broker inside the server (aedes, in-memory sessions), for when no MQTT_URL is configured:
+ * phones and a Frigate can connect to gridwatch with nothing else installed. Gridwatch's own client connects
+ * to it over loopback exactly as to an external broker, so both paths run the same adapters.
+ */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker({
+    ...(opts.authenticate ? { authenticate: opts.authenticate } : {}),
+    ...(opts.authorizePublish ? { authorizePublish: opts.authorizePublish } : {}),
+  })
+  const log = opts.log.child({ component: 'mqtt-broker' })
+  broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'mqtt client error'))
+  broker.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'mqtt connection error'))
+
+  const server: Server = createServer(broker.handle)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port, opts.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()))
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(
+        `MQTT port ${opts.port} is in use (another broker?): set MQTT_URL to use that broker, ` +
+          'or MQTT_PORT to another port or "off"',
+      )
+    }
+    throw err
+  }
+  server.on('error', (err) => log.error({ err }, 'embedded MQTT broker error'))
+  const port = (server.address() as AddressInfo).port
+  const loopback = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '' ? '127.0.0.1' : opts.host
+  const url = `mqtt://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`
+  log.info({ port, host: opts.host }, 'embedded MQTT broker listening')
+
+  let closing: Promise<void> | undefined
+  return {
+    aedes: broker,
+    port,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Closing the broker disconnects every client, which lets the listening socket close.
+        await new Promise<void>((resolve) => broker.close(() => resolve()))
+        await stopped
+      })()),
+  }
+}

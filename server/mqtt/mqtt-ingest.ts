@@ -1,0 +1,89 @@
+import { hostname } from 'node:os'
+import type { FeedHealth } from '../ingest/feed-health.ts'
+import type { Logger } from '../logger.ts'
+import { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.ts'
+import { connectMqtt, redactUrl, type MqttConnection } from './mqtt-connection.ts'
+import { frigateRoutes, ownTracksRoute, type AlertSink, type FrigateFeedOptions, type PositionSink } from './mqtt-feeds.ts'
+import { TopicRouter } from './topic-router.ts'
+
+export interface MqttIngestOptions {
+  /** MQTT_URL: an external broker (Mosquitto, EMQX). Unset: the embedded broker. */
+  url?: string
+  /** MQTT_PORT for the embedded broker (default 1883; 0 = any free port; `off` = no MQTT at all without MQTT_URL). */
+  port: number | 'off'
+  /** Where the embedded broker listens (the server's HOST). */
+  host: string
+  /** MQTT_CLIENT_ID; default `gridwatch-<hostname>`. Each server process needs its own. */
+  clientId?: string
+  /** MQTT_TOPIC_PREFIX, put before every subscription (`owntracks/+/+`, `frigate/reviews`, ...). */
+  topicPrefix?: string
+  frigate?: FrigateFeedOptions
+  positions: PositionSink
+  alerts: AlertSink
+  feeds: FeedHealth
+  log: Logger
+  /** Access control for the embedded broker (see EmbeddedBrokerOptions). */
+  brokerAuth?: Pick<EmbeddedBrokerOptions, 'authenticate' | 'authorizePublish'>
+}
+
+export interface MqttIngestStatus {
+  broker: 'embedded' | 'external'
+  /** The broker our client talks to, password redacted. */
+  url: string
+  /** The embedded broker's port, for devices to connect to. */
+  port: number | null
+  connected: boolean
+}
+
+export interface MqttIngest {
+  /** Resolves once subscribed (at once for the embedded broker; whenever an external broker is reachable). */
+  ready: Promise<void>
+  status(): MqttIngestStatus
+  /** Stop taking messages, let those being stored commit (and be acknowledged), disconnect, stop the broker. */
+  close(): Promise<void>
+}
+
+/**
+ * Position and camera-alert ingest over MQTT: OwnTracks and Frigate, from the broker at MQTT_URL or, without
+ * one, from the embedded broker, to which our client connects over loopback like any other. Returns null when
+ * MQTT is off. Close it before the position writer: messages in flight are still committing.
+ */
+export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttIngest | null> {
+  if (!opts.url && opts.port === 'off') {
+    opts.log.info('MQTT ingest off (no MQTT_URL, MQTT_PORT=off)')
+    return null
+  }
+  const router = new TopicRouter(
+    [ownTracksRoute(opts.positions), ...(await frigateRoutes(opts.alerts, opts.frigate))],
+    { feeds: opts.feeds, log: opts.log.child({ component: 'mqtt-ingest' }), prefix: opts.topicPrefix },
+  )
+  const broker: EmbeddedBroker | null = opts.url
+    ? null
+    : await startEmbeddedBroker({ port: opts.port as number, host: opts.host, log: opts.log, ...opts.brokerAuth })
+  const url = opts.url ?? broker!.url
+  let connection: MqttConnection
+  try {
+    connection = connectMqtt({
+      url,
+      clientId: opts.clientId ?? `gridwatch-${hostname()}`,
+      subscriptions: router.subscriptions,
+      deliver: (topic, payload) => router.deliver(topic, payload),
+      log: opts.log,
+    })
+  } catch (err) {
+    await broker?.close()
+    throw err
+  }
+
+  let closing: Promise<void> | undefined
+  return {
+    ready: connection.ready,
+    status: () => ({ broker: broker ? 'embedded' : 'external', url: redactUrl(url), port: broker?.port ?? null, connected: connection.connected() }),
+    close: () =>
+      (closing ??= (async () => {
+        await router.close()
+        await connection.close()
+        await broker?.close()
+      })()),
+  }
+}

@@ -1,0 +1,87 @@
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { ParseError } from '../../geo/ingest/parse-error.ts'
+import { BackPressureError } from '../ingest/position-writer.ts'
+import { FeedHealth } from '../ingest/feed-health.ts'
+import { isRefusal, topicMatches, TopicRouter, type MqttRoute } from './topic-router.ts'
+
+const log = pino({ level: 'silent' })
+const route = (handle: MqttRoute['handle'], filter = 'owntracks/+/+'): MqttRoute => ({ feed: 'test', filter, handle })
+const counts = (feeds: FeedHealth) => {
+  const s = feeds.snapshot().find((f) => f.feed === 'test')!
+  return { ok: s.ok, rejected: s.rejected }
+}
+
+describe('topicMatches', () => {
+  it('follows MQTT wildcards', () => {
+    expect(topicMatches('owntracks/+/+', 'owntracks/patrol/unit-0007')).toBe(true)
+    expect(topicMatches('owntracks/+/+', 'owntracks/patrol/unit-0007/event')).toBe(false)
+    expect(topicMatches('owntracks/+/+', 'owntracks/patrol')).toBe(false)
+    expect(topicMatches('frigate/#', 'frigate/reviews')).toBe(true)
+    expect(topicMatches('frigate/reviews', 'frigate/events')).toBe(false)
+  })
+})
+
+describe('isRefusal', () => {
+  it('tells bad input and data errors from passing failures', () => {
+    expect(isRefusal(new ParseError([]))).toBe(true)
+    expect(isRefusal(Object.assign(new Error('duplicate'), { code: '23505' }))).toBe(true)
+    expect(isRefusal(new TypeError('x is undefined'))).toBe(true)
+    expect(isRefusal(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).toBe(false)
+    expect(isRefusal(Object.assign(new Error('admin shutdown'), { code: '57P01' }))).toBe(false)
+    expect(isRefusal(new BackPressureError(5))).toBe(false)
+  })
+})
+
+describe('TopicRouter', () => {
+  it('acknowledges after the handler resolves and counts the message as ok', async () => {
+    const feeds = new FeedHealth()
+    const seen: string[] = []
+    const router = new TopicRouter([route(async (topic, payload) => void seen.push(`${topic} ${payload}`))], { feeds, log, prefix: 'site1/' })
+    expect(router.subscriptions).toEqual(['site1/owntracks/+/+'])
+    expect(await router.deliver('site1/owntracks/u/d', Buffer.from('hi'))).toBe(true)
+    expect(seen).toEqual(['owntracks/u/d hi'])
+    expect(counts(feeds)).toEqual({ ok: 1, rejected: 0 })
+  })
+
+  it('acknowledges and counts a refused message without retrying it', async () => {
+    const feeds = new FeedHealth()
+    let calls = 0
+    const router = new TopicRouter([route(async () => {
+      calls++
+      throw new ParseError([{ path: 'lat', message: 'bad' }])
+    })], { feeds, log })
+    expect(await router.deliver('owntracks/u/d', Buffer.from('{}'))).toBe(true)
+    expect(calls).toBe(1)
+    expect(counts(feeds)).toEqual({ ok: 0, rejected: 1 })
+    expect(feeds.snapshot()[0].lastError).toBe('lat: bad')
+  })
+
+  it('retries a passing failure and acknowledges only once it succeeds', async () => {
+    const feeds = new FeedHealth()
+    let calls = 0
+    const router = new TopicRouter([route(async () => {
+      if (++calls < 3) throw Object.assign(new Error('db down'), { code: 'ECONNREFUSED' })
+    })], { feeds, log, retry: { firstMs: 5, maxMs: 10 } })
+    expect(await router.deliver('owntracks/u/d', Buffer.from('{}'))).toBe(true)
+    expect(calls).toBe(3)
+    expect(counts(feeds)).toEqual({ ok: 1, rejected: 0 })
+  })
+
+  it('leaves a message unacknowledged when closed while it waits to be retried', async () => {
+    const feeds = new FeedHealth()
+    const router = new TopicRouter([route(async () => {
+      throw new Error('db down')
+    })], { feeds, log, retry: { firstMs: 60_000, maxMs: 60_000 } })
+    const delivered = router.deliver('owntracks/u/d', Buffer.from('{}'))
+    await new Promise((r) => setTimeout(r, 20))
+    await router.close()
+    expect(await delivered).toBe(false)
+    expect(await router.deliver('owntracks/u/d', Buffer.from('{}'))).toBe(false)
+  })
+
+  it('acknowledges messages on topics it has no route for', async () => {
+    const router = new TopicRouter([route(async () => {})], { feeds: new FeedHealth(), log })
+    expect(await router.deliver('owntracks/u/d/event', Buffer.from('{}'))).toBe(true)
+  })
+})

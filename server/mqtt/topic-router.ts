@@ -1,0 +1,146 @@
+import { ParseError } from '../../geo/ingest/parse-error.ts'
+import type { FeedHealth } from '../ingest/feed-health.ts'
+import type { Logger } from '../logger.ts'
+
+/** One kind of MQTT message and the adapter that stores it. */
+export interface MqttRoute {
+  /** The FeedHealth name its messages count under. */
+  feed: string
+  /** MQTT topic filter (`+` and `#` wildcards), relative to the router's prefix. */
+  filter: string
+  /**
+   * Resolves once the message's records are committed, or when it legitimately holds nothing to store.
+   * Throws ParseError for input that can never be stored; any other error is taken as passing (database
+   * down, ingest buffer full) and the message is tried again.
+   */
+  handle(topic: string, payload: Buffer): Promise<void>
+}
+
+export interface TopicRouterOptions {
+  feeds: FeedHealth
+  log: Logger
+  /** Put before every filter, e.g. `site1/` when a broker is shared. */
+  prefix?: string
+  retry?: { firstMs: number; maxMs: number }
+}
+
+/** Whether an MQTT topic matches a filter with `+` (one level) and `#` (the rest) wildcards. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true
+    if (i >= t.length) return false
+    if (f[i] !== '+' && f[i] !== t[i]) return false
+  }
+  return f.length === t.length
+}
+
+/**
+ * Input that will fail however often it is tried: bad messages, database errors about the data itself
+ * (SQLSTATE classes 22 data exception and 23 integrity violation) rather than about the database, and
+ * programming errors (which would otherwise hold up every message behind this one for ever).
+ */
+export function isRefusal(err: unknown): boolean {
+  if (err instanceof ParseError || isBug(err)) return true
+  const code = (err as { code?: unknown })?.code
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)
+}
+
+const isBug = (err: unknown) => err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError
+
+/**
+ * Routes each MQTT message to its adapter and says when it may be acknowledged: a message is acknowledged
+ * (PUBACK) only after its records are committed, or when it is refused as bad input (logged and counted per
+ * feed: redelivering it would not make it better). Passing failures are retried with backoff, holding the
+ * acknowledgement, until they succeed or the router closes (then the broker redelivers it next session).
+ */
+export class TopicRouter {
+  private readonly prefix: string
+  private readonly retry: { firstMs: number; maxMs: number }
+  private readonly inFlight = new Set<Promise<boolean>>()
+  private readonly wakers = new Set<() => void>()
+  private readonly lastWarned = new Map<string, { at: number; suppressed: number }>()
+  private closed = false
+
+  constructor(
+    private readonly routes: readonly MqttRoute[],
+    private readonly options: TopicRouterOptions,
+  ) {
+    this.prefix = options.prefix ?? ''
+    this.retry = options.retry ?? { firstMs: 100, maxMs: 5000 }
+    for (const r of routes) options.feeds.register(r.feed)
+  }
+
+  /** The topic filters to subscribe to. */
+  get subscriptions(): string[] {
+    return [...new Set(this.routes.map((r) => this.prefix + r.filter))]
+  }
+
+  /** True: acknowledge the message now. False: the router is closing; leave it unacknowledged. Never throws. */
+  deliver(topic: string, payload: Buffer): Promise<boolean> {
+    const p = this.run(topic, payload)
+    this.inFlight.add(p)
+    void p.finally(() => this.inFlight.delete(p))
+    return p
+  }
+
+  /** Stops retrying and waits for the messages being handled (their commits) to finish. */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const wake of this.wakers) wake()
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  private async run(fullTopic: string, payload: Buffer): Promise<boolean> {
+    if (!fullTopic.startsWith(this.prefix)) return true
+    const topic = fullTopic.slice(this.prefix.length)
+    const route = this.routes.find((r) => topicMatches(r.filter, topic))
+    if (!route) return true
+    let delay = this.retry.firstMs
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) return false
+      try {
+        await route.handle(topic, payload)
+        this.options.feeds.record(route.feed, 'ok')
+        return true
+      } catch (err) {
+        if (isRefusal(err)) {
+          const message = (err as Error).message
+          this.options.feeds.record(route.feed, 'rejected', message)
+          if (isBug(err)) this.options.log.error({ feed: route.feed, topic: fullTopic, err }, 'MQTT message failed; dropped')
+          else this.warn(route.feed, { topic: fullTopic, err: message }, 'MQTT message refused')
+          return true
+        }
+        if (this.closed) return false
+        this.options.log.warn({ feed: route.feed, topic: fullTopic, attempt, retryInMs: delay, err: (err as Error).message }, 'MQTT message not stored yet; retrying')
+        await this.sleep(delay)
+        delay = Math.min(delay * 2, this.retry.maxMs)
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        this.wakers.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      this.wakers.add(wake)
+    })
+  }
+
+  /** At most one warning per feed every 10 s: a device sending garbage ten times a second must not flood the log. */
+  private warn(feed: string, detail: Record<string, unknown>, msg: string): void {
+    const now = Date.now()
+    const last = this.lastWarned.get(feed)
+    if (last && now - last.at < 10_000) {
+      last.suppressed++
+      return
+    }
+    this.options.log.warn({ feed, ...detail, ...(last?.suppressed ? { suppressedSinceLast: last.suppressed } : {}) }, msg)
+    this.lastWarned.set(feed, { at: now, suppressed: 0 })
+  }
+}
