@@ -77,6 +77,8 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   incidents.onCreated((gridCode, event) => live.publishEvent('incidents', gridCode, event))
   live.provideSnapshot('incidents', incidentSnapshot(db, cityCode))
   live.provideSnapshot('alerts', openAlertsSnapshot(db))
+  // Without MQTT a command centre still runs (HTTP ingest, dispatch): a broker that cannot start is reported
+  // loudly, in the log and on /readyz, rather than keeping the whole server down.
   const mqtt = await startMqttIngest({
     url: config.MQTT_URL,
     port: config.MQTT_PORT,
@@ -88,6 +90,10 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     alerts,
     feeds,
     log,
+  }).catch((err: Error) => {
+    log.error({ err: err.message }, 'MQTT ingest not started')
+    probes.set('mqtt', async () => ({ ok: false, detail: err.message }))
+    return null
   })
   if (mqtt) probes.set('mqtt', async () => ({ ok: mqtt.status().connected, detail: mqtt.status() }))
   if (redis) probes.set('redis', async () => ({ ok: (await redis.ping()) === 'PONG' }))
