@@ -51,6 +51,12 @@ const DEFAULT_SEED = 'gridwatch-demo'
 export async function ensureDemoCity(db: Db, opts: DemoCityOptions, log: Logger): Promise<DemoCityDetails> {
   const basemapDir = join(opts.dataDir, 'basemap')
   const loaded = await demoCityDetails(db)
+  // A city imported with `npm run import` replaces the demo: never seed the demo on top of it.
+  const imported = await db.query<{ name: string }>(`SELECT name FROM dataset WHERE name LIKE 'import-%' LIMIT 1`)
+  if (!loaded && imported.rows.length) {
+    log.info('the database holds an imported city; the demo city is not loaded')
+    return { seed: '', incidents: 0, units: 0, cameras: 0, historyEnd: '' }
+  }
   const needTiles = !existsSync(join(basemapDir, 'tiles.json'))
   if (loaded && !needTiles) return loaded
 

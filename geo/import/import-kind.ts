@@ -24,3 +24,10 @@ export function kindOfFile(path: string): ImportKind | null {
   const named = IMPORT_KINDS.filter((k) => name.includes(k))
   return named.length === 1 ? named[0] : null
 }
+
+/** Why this file cannot hold this kind, or null. */
+export function formatProblem(path: string, kind: ImportKind): string | null {
+  const format = formatOfFile(path)
+  if (format && FORMATS_OF_KIND[kind].includes(format)) return null
+  return `${kind} are read from ${FORMATS_OF_KIND[kind].map((f) => `.${f}`).join(' or ')} files`
+}
