@@ -4,6 +4,7 @@ import { CLIENT_DIST } from './app.ts'
 import { ensureClientBuilt } from './client-build.ts'
 import { startServer } from './start.ts'
 import { ensureDemoCity } from '../seeds/seed-city.ts'
+import { startSimulator } from '../seeds/simulator/simulator.ts'
 
 const config = loadConfig()
 const log = createLogger(config.LOG_LEVEL)
@@ -15,7 +16,21 @@ const running = await startServer(config, log, {
   },
 })
 
-const pages = ['/', '/map', '/healthz']
+// The simulator drives the demo city through the public ingest protocols, like real phones and NVRs would; with
+// the embedded broker it publishes to it over loopback.
+const brokerPort = running.mqtt?.status().port
+const simulator =
+  config.SIMULATOR === 'on'
+    ? await startSimulator({
+        db: running.db,
+        serverUrl: running.url,
+        mqttUrl: config.MQTT_URL ?? (brokerPort ? `mqtt://127.0.0.1:${brokerPort}` : undefined),
+        units: config.SIM_UNITS,
+        log: log.child({ component: 'simulator' }),
+      })
+    : null
+
+const pages = ['/', '/map', '/wall', '/healthz']
 process.stdout.write(
   `\ngridwatch is running (${config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'} database)\n` +
     pages.map((p) => `  ${running.url}${p}`).join('\n') +
@@ -28,12 +43,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down')
-    running.close().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed')
-        process.exit(1)
-      },
-    )
+    Promise.resolve(simulator?.stop())
+      .then(() => running.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
   })
 }
