@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import type { Backend, Db } from '../../server/db/db.ts'
+import { fromPglite } from '../../server/db/pglite-db.ts'
+import { openPostgres } from '../../server/db/pg-db.ts'
+import { migrate, readMigrations } from '../../server/db/migrate.ts'
+import type { Logger } from '../../server/logger.ts'
+import { adminUrl, withDatabase } from '../../server/testing/postgres-url.ts'
+import { seedDemoCity } from '../../seeds/seed-city.ts'
+import { loadMontevideo } from '../../seeds/osm/city-layers.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CACHE_DIR = join(tmpdir(), 'gridwatch-bench')
+
+/**
+ * The demo city with enough units for the benchmarks, ready to be opened as often as a benchmark needs: on
+ * PGlite a dump (made once per schema and seed code version, kept in the temp dir, ~5 s to load instead of ~50 s
+ * to build), on PostgreSQL a fresh database `gridwatch_bench_<pid>` dropped at the end.
+ */
+export interface BenchCity {
+  backend: Backend
+  /** How the benchmarks' database is set up, for the report. */
+  describe: string
+  units: number
+  /** Where a child process finds the same city. */
+  source: CitySource
+  dispose(): Promise<void>
+}
+
+export type CitySource = { backend: 'pglite'; dump: string } | { backend: 'postgres'; url: string }
+
+/** One open copy of the city: the project's Db wrapper and, for the raw baselines, the driver underneath. */
+export interface OpenCity {
+  db: Db
+  /** PGlite only: the instance behind `db` (for COPY FROM '/dev/blob'). */
+  pglite?: PGlite
+  /** PostgreSQL only: the database URL (the baseline opens its own pg client for COPY FROM STDIN). */
+  url?: string
+  close(): Promise<void>
+}
+
+/** Position tables emptied between runs. */
+export async function clearPositions(db: Db): Promise<void> {
+  await db.exec('TRUNCATE position_history, unit_position_latest')
+}
+
+export async function prepareBenchCity(units: number, log: Logger): Promise<BenchCity> {
+  const databaseUrl = process.env.DATABASE_URL
+  if (databaseUrl) return preparePostgres(databaseUrl, units, log)
+  return preparePglite(units, log)
+}
+
+async function preparePglite(units: number, log: Logger): Promise<BenchCity> {
+  mkdirSync(CACHE_DIR, { recursive: true })
+  const dump = join(CACHE_DIR, `city-${seedVersion()}-${units}u.tar.gz`)
+  if (!existsSync(dump)) {
+    log.info(`building the benchmark city (${units} units) on PGlite once; kept in ${dump}`)
+    const pg = await PGlite.create({ extensions: { postgis } })
+    const db = fromPglite(pg)
+    await migrate(db)
+    await seedCity(db, units, log)
+    const blob = await pg.dumpDataDir('gzip')
+    await pg.close()
+    writeFileSync(dump + '.tmp', Buffer.from(await blob.arrayBuffer()))
+    renameSync(dump + '.tmp', dump)
+    // Cities of older schema or seed versions are never used again.
+    for (const f of readdirSync(CACHE_DIR)) {
+      if (f.startsWith('city-') && f.endsWith(`-${units}u.tar.gz`) && join(CACHE_DIR, f) !== dump) rmSync(join(CACHE_DIR, f), { force: true })
+    }
+  }
+  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version
+  return {
+    backend: 'pglite',
+    describe: `PGlite ${version} + PostGIS, in-process (WASM), data directory on local disk, loaded from a cached dump`,
+    units,
+    source: { backend: 'pglite', dump },
+    dispose: async () => {},
+  }
+}
+
+async function preparePostgres(url: string, units: number, log: Logger): Promise<BenchCity> {
+  const name = `gridwatch_bench_${process.pid}`
+  const admin = await openPostgres(adminUrl(url), 1)
+  await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await admin.exec(`CREATE DATABASE ${name}`)
+  const benchUrl = withDatabase(url, name)
+  let version = ''
+  try {
+    const db = await openPostgres(benchUrl, 2)
+    try {
+      await migrate(db)
+      log.info(`seeding the benchmark city (${units} units) into ${name}`)
+      await seedCity(db, units, log)
+      version = (await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v
+    } finally {
+      await db.close()
+    }
+  } catch (err) {
+    await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.close()
+    throw err
+  }
+  const where = new URL(url)
+  return {
+    backend: 'postgres',
+    describe: `PostgreSQL ${version} + PostGIS at ${where.hostname}:${where.port || 5432}, fresh database ${name} (dropped at the end)`,
+    units,
+    source: { backend: 'postgres', url: benchUrl },
+    async dispose() {
+      await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.close()
+    },
+  }
+}
+
+async function seedCity(db: Db, units: number, log: Logger): Promise<void> {
+  const city = await loadMontevideo()
+  // Positions only: no incident history, a few cameras.
+  await seedDemoCity(db, city, { dataDir: CACHE_DIR, incidents: 0, units, cameras: 20, end: new Date('2026-06-01T00:00:00Z') }, log)
+}
+
+/** Opens a copy of the city. PGlite: a private data directory loaded from the dump (removed on close). */
+export async function openCity(source: CitySource, poolSize = 10): Promise<OpenCity> {
+  if (source.backend === 'postgres') {
+    const db = await openPostgres(source.url, poolSize)
+    return { db, url: source.url, close: () => db.close() }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-pglite-'))
+  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir: new Blob([readFileSync(source.dump)]) })
+  const db = fromPglite(pglite)
+  await migrate(db)
+  return {
+    db,
+    pglite,
+    async close() {
+      await pglite.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Changes whenever the schema or the seeding code does, so a stale cached city is never used. */
+function seedVersion(): string {
+  const h = createHash('sha256')
+  for (const m of readMigrations()) h.update(m.checksum)
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) h.update(e.name).update(readFileSync(p))
+    }
+  }
+  walk(join(ROOT, 'seeds'))
+  walk(join(ROOT, 'geo/grids'))
+  return h.digest('hex').slice(0, 12)
+}
