@@ -1,0 +1,130 @@
+import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
+
+/** The wall's reads over HTTP. An endpoint the server does not have yet answers 404: that is "unavailable", not an error. */
+
+export class Unavailable extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`${url}: HTTP ${status}`)
+  }
+}
+
+/**
+ * The routes the server has, from its own OpenAPI document: the wall asks only for those, so an endpoint that
+ * has not landed yet shows as "not available" instead of a failed request in the console.
+ */
+export async function fetchRoutes(): Promise<Set<string> | null> {
+  try {
+    const doc = await fetchJson<{ paths?: Record<string, Record<string, unknown>> }>('/api/v1/openapi.json')
+    return new Set(Object.entries(doc.paths ?? {}).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)))
+  } catch (err) {
+    // No document at all: nothing beyond the basics can be assumed. Unreachable: ask again later.
+    return err instanceof Unavailable ? new Set() : null
+  }
+}
+
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init)
+  if (res.status === 404 || res.status === 501) throw new Unavailable(url, res.status)
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
+  return (await res.json()) as T
+}
+
+export interface AreaProperties {
+  code: string
+  name: string
+  nameEn?: string | null
+  level: 'street' | 'community' | 'grid'
+  parentCode: string | null
+  households?: number | null
+  population?: number | null
+  areaKm2?: number | null
+}
+export type Areas = FeatureCollection<Polygon | MultiPolygon, AreaProperties>
+
+export interface UnitProperties {
+  id: string
+  callsign: string
+  type: string
+  status: string
+  headingDeg: number | null
+  speedMps: number | null
+  deviceTime: string | null
+  gridCode: string | null
+  fixAgeS?: number | null
+}
+export type Units = FeatureCollection<Point | null, UnitProperties>
+
+/** An incident as the API and the live layer carry it (only the fields the wall uses). */
+export interface IncidentProperties {
+  id: number
+  categoryCode: string | null
+  priority: number
+  state: string
+  reportedAt: string
+  deadlineAt: string | null
+  gridCode: string | null
+  assignedUnitId: string | null
+  description?: string | null
+  address?: string | null
+}
+export interface IncidentFeature {
+  type: 'Feature'
+  id?: number
+  geometry: Point | null
+  properties: IncidentProperties
+}
+interface IncidentPage {
+  features: IncidentFeature[]
+  next: string | null
+}
+
+export interface CameraProperties {
+  id: string
+  name: string
+  nameEn?: string | null
+  headingDeg: number
+  fovDeg: number
+  rangeM: number
+  placement: string
+  status: 'online' | 'offline' | 'maintenance' | string
+  gridCode: string | null
+}
+export type Cameras = FeatureCollection<Point, CameraProperties>
+
+/** Every page of an incident query, up to `max` incidents. */
+export async function fetchIncidents(params: Record<string, string>, max = 20_000): Promise<IncidentFeature[]> {
+  const out: IncidentFeature[] = []
+  let cursor: string | null = null
+  do {
+    const q = new URLSearchParams({ ...params, limit: '1000', ...(cursor ? { cursor } : {}) })
+    const page: IncidentPage = await fetchJson<IncidentPage>(`/api/v1/incidents?${q}`)
+    out.push(...page.features)
+    cursor = page.next
+  } while (cursor && out.length < max)
+  return out
+}
+
+/** Incident states that are still open cases (everything but closed, voided and rejected). */
+export const OPEN_STATES = ['reported', 'filed', 'dispatched', 'handled', 'reported_back', 'verified'] as const
+
+/** `/readyz`: dependencies and the freshness of every ingest feed the server records. */
+export interface Readiness {
+  status: string
+  checks: Record<string, { ok: boolean; detail?: unknown }>
+  feeds: Array<{ feed: string; lastMessageAt: string | null; lastOkAt: string | null; lastRejectedAt: string | null; ok: number; rejected: number }>
+}
+
+export async function fetchReadiness(): Promise<Readiness> {
+  // 503 still carries the body: a dependency is down, and the wall shows which.
+  const res = await fetch('/readyz')
+  return (await res.json()) as Readiness
+}
+
+/** Category names by code, from the Open311 service list (Chinese names; English keywords). */
+export async function fetchCategoryNames(): Promise<Map<string, { zh: string; en: string }>> {
+  const rows = await fetchJson<Array<{ service_code: string; service_name: string; keywords?: string }>>('/open311/v2/services.json')
+  return new Map(rows.map((r) => [r.service_code, { zh: r.service_name, en: r.keywords || r.service_name }]))
+}

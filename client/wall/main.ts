@@ -1,0 +1,1002 @@
+import { LngLatBounds, Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl'
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
+import { MapLibreOverlay } from 'deck.gl'
+import type { Feature, MultiPolygon, Polygon } from 'geojson'
+import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
+import { basemapStyle } from '../map/basemap-style.ts'
+import { addGridLevel, GRID_LEVELS, type GridLevel, type Grids } from '../map/grid-layers.ts'
+import { fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, OPEN_STATES, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type Units } from './api.ts'
+import { ago, areaName, formatInt, hhmmss, shortAge, tn } from './format.ts'
+import { fitStage, headFromUrl, mapPadding, mapRect, takeoverCardWidth } from './heads.ts'
+import { IncidentStore, type WallIncident } from './incident-store.ts'
+import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from './live-feed.ts'
+import { CLASS_COLORS, classBreaks, classOf, MEASURES, NEEDS_INCIDENTS, type MeasureId } from './measures.ts'
+import {
+  layerHealth,
+  pushTicker,
+  renderClock,
+  renderFeeds,
+  renderKpis,
+  renderLeague,
+  renderLegend,
+  renderLinkState,
+  tickerEmpty,
+  type FeedRow,
+  type Kpi,
+  type LeagueRow,
+} from './panels.ts'
+import type { WallProbe } from './probe.ts'
+import { SceneDirector, type ActiveTakeover, type Scene } from './scenes.ts'
+import { drawUnitIcons } from './unit-icons.ts'
+import { STATUS_COLORS, UnitStore, type Rgba, type TrailBuffers } from './unit-store.ts'
+import { BELOW_LABELS, buildLayers, UnitLayerData, type CameraItem } from './wall-layers.ts'
+
+const params = new URLSearchParams(location.search)
+const num = (name: string, fallback: number, min: number, max: number) => {
+  const v = Number(params.get(name))
+  return params.has(name) && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback
+}
+const head = headFromUrl()
+const DWELL_MS = num('dwell', 20, 2, 3600) * 1000
+const TAKEOVER_MS = num('takeover', 30, 2, 3600) * 1000
+const SCENES = (params.get('scenes') ?? 'city,streets,heatmap').split(',').map((x) => x.trim())
+const TRAIL_WINDOW_S = 30
+/** `?hide=units-halo,unit-trails`: leave deck.gl layers out, to measure what each costs. */
+const HIDDEN = new Set((params.get('hide') ?? '').split(',').filter(Boolean))
+const STALE_MS = 120_000
+const HOUR_MS = 3_600_000
+const UNAVAILABLE_RETRY_MS = 60_000
+
+const probe: WallProbe = {
+  ready: false,
+  head: head.id,
+  layers: { grids: 0, units: 0, unitsWithFix: 0, incidents: 0, cameras: 0, heat: 0 },
+  unitPosition: () => null,
+  socket: 'reconnecting',
+  socketNote: null,
+  resyncs: 0,
+  scene: '',
+  takeover: null,
+  takeoversShown: 0,
+  measure: 'units',
+  frames: 0,
+  settled: false,
+}
+;(window as unknown as { __gridwatch: WallProbe }).__gridwatch = probe
+
+setWorkerUrl(workerUrl)
+translatePage()
+document.title = `${t('page.wall')} · ${t('app.name')}`
+const stage = document.getElementById('stage')!
+stage.classList.add(`head-${head.id}`)
+// The bezels of the triple head, where nothing is placed.
+if (head.layout === 'triple') {
+  for (const x of [1920, 3840]) {
+    const d = Object.assign(document.createElement('div'), { className: 'stage-divider' })
+    d.style.left = `${x}px`
+    stage.append(d)
+  }
+}
+let stageScale = fitStage(stage, head)
+const status = document.getElementById('status')!
+
+main().catch((err: Error) => {
+  probe.error = err.message
+  status.hidden = false
+  status.textContent = `${t('wall.error')}: ${err.message}`
+  status.classList.add('error')
+  console.error(err)
+})
+
+async function main(): Promise<void> {
+  const [tileJson, street, community, grid] = await Promise.all([
+    fetchJson<{ bounds: [number, number, number, number]; minzoom: number; attribution?: string }>('/basemap/tiles.json'),
+    fetchJson<Areas>('/api/v1/grids?level=street'),
+    fetchJson<Areas>('/api/v1/grids?level=community'),
+    fetchJson<Areas>('/api/v1/grids?level=grid'),
+  ])
+  const areas = { street, community, grid }
+  probe.layers.grids = street.features.length + community.features.length + grid.features.length
+  document.getElementById('credit')!.textContent = tileJson.attribution ?? ''
+
+  // Grid -> community -> street, from the parent codes the API gives.
+  const communityToStreet = new Map(community.features.map((f) => [f.properties.code, f.properties.parentCode ?? '']))
+  const gridToStreet = new Map(grid.features.map((f) => [f.properties.code, communityToStreet.get(f.properties.parentCode ?? '') ?? '']))
+  const areaByCode = new Map<string, Feature<Polygon | MultiPolygon, AreaProperties>>()
+  for (const fc of [street, community, grid]) for (const f of fc.features) areaByCode.set(f.properties.code, f)
+  const streets = [...street.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code))
+  const cityBounds = street.features.length ? boundsOf(street.features) : new LngLatBounds(tileJson.bounds.slice(0, 2) as [number, number], tileJson.bounds.slice(2) as [number, number])
+
+  // ---------- map ----------
+  const rect = mapRect(head)
+  const mapEl = document.getElementById('map')!
+  Object.assign(mapEl.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px` })
+  const padding = mapPadding(head)
+  const map = new MapLibreMap({
+    container: mapEl,
+    style: basemapStyle({ theme: 'dark', lang, origin: location.origin }),
+    bounds: cityBounds,
+    fitBoundsOptions: { padding },
+    minZoom: tileJson.minzoom,
+    interactive: false,
+    attributionControl: false,
+    pixelRatio: stageScale * devicePixelRatio,
+    fadeDuration: 200,
+  })
+  window.addEventListener('resize', () => {
+    stageScale = fitStage(stage, head)
+    map.setPixelRatio(stageScale * devicePixelRatio)
+  })
+  await map.once('load')
+  addWallAreas(map, areas)
+
+  const overlay = new MapLibreOverlay({ interleaved: true, layers: [] })
+  map.addControl(overlay)
+  // For benchmarks and diagnosis in a browser console: the map and the overlay (tests use `__gridwatch`).
+  ;(window as unknown as { __wallDebug: unknown }).__wallDebug = { map, overlay }
+
+  // ---------- state ----------
+  const units = new UnitStore({ staleMs: STALE_MS })
+  const incidents = new IncidentStore()
+  const unitData = new UnitLayerData()
+  const atlas = drawUnitIcons()
+  let trails: TrailBuffers = units.buildTrails(performance.now(), TRAIL_WINDOW_S * 1000)
+  let trailsDirty = false
+  let lastTrailBuild = 0
+  let lastMoveAt = -Infinity
+  let layersDirty = true
+
+  const api = {
+    incidents: null as boolean | null,
+    cameras: null as boolean | null,
+    alerts: null as boolean | null,
+  }
+  let cameras: CameraItem[] = []
+  let camerasVersion = 0
+  let cameraCounts = { online: 0, total: 0 }
+  let lastCamerasAt: number | null = null
+  const alertingCameras = new Set<string>()
+  const heat = { data: {} as object, count: 0, visible: false }
+  let staleLabels = { items: [] as { position: [number, number]; text: string }[], version: 0 }
+  let fill = { colors: new Map<string, Rgba>(), version: 0, breaks: [1, 2, 3, 4, 5] }
+  let measure: MeasureId = (MEASURES as readonly string[]).includes(params.get('measure') ?? '') ? (params.get('measure') as MeasureId) : 'openCases'
+  let takeoverLinks: [number, number][] = []
+  let staleCount = 0
+
+  const effectiveMeasure = (): MeasureId => (NEEDS_INCIDENTS[measure] && !api.incidents ? 'units' : measure)
+  const serverNow = () => live.serverNow()
+
+  // ---------- scenes and takeovers ----------
+  const sceneName = document.getElementById('scene-name')!
+  const director = new SceneDirector({
+    dwellMs: DWELL_MS,
+    takeoverMs: TAKEOVER_MS,
+    onScene: (scene) => showScene(scene),
+    onTakeover: (tk) => showTakeover(tk),
+  })
+
+  /** The rotation: `?scenes=city,streets,heatmap` (the default), in that order; the heatmap once it has data. */
+  function scenesNow(): Scene[] {
+    const list: Scene[] = []
+    for (const part of SCENES) {
+      if (part === 'city') list.push({ id: 'city', kind: 'city' })
+      else if (part === 'streets') for (const s of streets) list.push({ id: `street:${s.properties.code}`, kind: 'street', code: s.properties.code })
+      else if (part.startsWith('street:') && areaByCode.has(part.slice(7))) list.push({ id: part, kind: 'street', code: part.slice(7) })
+      else if (part === 'heatmap' && heat.count > 0) list.push({ id: 'heatmap', kind: 'heatmap' })
+    }
+    return list.length ? list : [{ id: 'city', kind: 'city' }]
+  }
+
+  function showScene(scene: Scene): void {
+    probe.scene = scene.id
+    probe.settled = false
+    // A takeover's flight leaves its own padding on the map; scenes fit with theirs alone.
+    map.stop()
+    map.setPadding({ top: 0, right: 0, bottom: 0, left: 0 })
+    heat.visible = scene.kind === 'heatmap'
+    highlightStreet(map, null)
+    if (scene.kind === 'street' && scene.code) {
+      const f = areaByCode.get(scene.code)
+      if (f) {
+        highlightStreet(map, scene.code)
+        map.fitBounds(boundsOf([f]), { padding, duration: 2500, maxZoom: 15.2, essential: true })
+        sceneName.textContent = `${t('wall.scene.street')} · ${areaName(f.properties)}`
+      }
+    } else {
+      map.fitBounds(cityBounds, { padding, duration: 2500, essential: true })
+      sceneName.textContent = t(scene.kind === 'heatmap' ? 'wall.scene.heatmap' : 'wall.scene.city')
+    }
+    layersDirty = true
+    renderSlow()
+  }
+
+  const card = document.getElementById('takeover')!
+  function showTakeover(tk: ActiveTakeover | null): void {
+    probe.takeover = tk ? { key: tk.key, kind: tk.kind, until: tk.until } : null
+    probe.settled = false
+    probe.takeoversShown = director.shown
+    document.body.classList.toggle('takeover-on', tk !== null)
+    layersDirty = true
+    if (!tk) {
+      card.hidden = true
+      takeoverLinks = []
+      return
+    }
+    highlightStreet(map, null)
+    heat.visible = false
+    probe.scene = `takeover:${tk.key}`
+    sceneName.textContent = t('wall.scene.takeover')
+    // The card sits over the right of the map: centre the place in what is left of it.
+    map.flyTo({ center: [tk.lon, tk.lat], zoom: 15, duration: 2500, padding: { ...padding, right: padding.right + takeoverCardWidth(head) }, essential: true })
+    renderTakeoverCard(tk)
+    card.hidden = false
+  }
+
+  function nearestUnits(lon: number, lat: number, n: number): { i: number; metres: number }[] {
+    const cos = Math.cos((lat * Math.PI) / 180)
+    const out: { i: number; metres: number }[] = []
+    for (let i = 0; i < units.count; i++) {
+      if (!units.hasFix[i] || units.stale[i] || units.statusOf(i) === 'out_of_service') continue
+      const dx = (units.positions[2 * i] - lon) * 111_320 * cos
+      const dy = (units.positions[2 * i + 1] - lat) * 111_320
+      out.push({ i, metres: Math.hypot(dx, dy) })
+    }
+    // Available units first, then by distance.
+    out.sort((a, b) => Number(units.statusOf(a.i) !== 'available') - Number(units.statusOf(b.i) !== 'available') || a.metres - b.metres)
+    return out.slice(0, n)
+  }
+
+  function renderTakeoverCard(tk: ActiveTakeover): void {
+    const d = tk.detail as TakeoverDetail
+    const near = nearestUnits(tk.lon, tk.lat, 3)
+    takeoverLinks = near.map(({ i }) => [units.positions[2 * i], units.positions[2 * i + 1]])
+    const place = d.gridCode ? placeOf(d.gridCode) : ''
+    const left = Math.max(0, Math.ceil((tk.until - Date.now()) / 1000))
+    const rows: [string, string][] = []
+    if (d.reportedAt) rows.push([t('wall.takeover.reported'), `${hhmmss(new Date(d.reportedAt))} · ${ago(serverNow() - d.reportedAt)}`])
+    if (d.deadlineAt) rows.push([t('wall.takeover.deadline'), hhmmss(new Date(d.deadlineAt))])
+    if (d.camera) rows.push([t('wall.takeover.camera'), d.camera])
+    if (d.score !== undefined && d.score !== null) rows.push([t('wall.takeover.score'), `${Math.round(d.score * 100)}%`])
+    card.innerHTML = ''
+    const band = document.createElement('div')
+    band.className = 'band'
+    band.append(span(tk.kind === 'incident' ? `${t('wall.takeover.incident')} · P1` : t('wall.takeover.alert')), span(tn('wall.takeover.returns', left)))
+    const body = document.createElement('div')
+    body.className = 'body'
+    const h3 = document.createElement('h3')
+    h3.textContent = d.title
+    const placeEl = document.createElement('div')
+    placeEl.className = 'place'
+    placeEl.textContent = place
+    body.append(h3, placeEl)
+    const dl = document.createElement('dl')
+    for (const [k, v] of rows) {
+      const dt = document.createElement('dt')
+      dt.textContent = k
+      const dd = document.createElement('dd')
+      dd.textContent = v
+      dl.append(dt, dd)
+    }
+    body.append(dl)
+    if (d.snapshotUrl && d.snapshotUrl.startsWith('/')) {
+      const img = document.createElement('img')
+      img.alt = ''
+      img.src = d.snapshotUrl
+      body.append(img)
+    }
+    const h4 = document.createElement('h4')
+    h4.textContent = t('wall.takeover.nearest')
+    const ol = document.createElement('ol')
+    if (near.length === 0) ol.append(li(t('wall.takeover.noUnits')))
+    for (const { i, metres } of near) {
+      const item = document.createElement('li')
+      const dot = document.createElement('i')
+      const c = STATUS_COLORS[units.statusOf(i)]
+      dot.style.background = `rgb(${c[0]} ${c[1]} ${c[2]})`
+      item.append(dot, span(`${units.callsign[i]} · ${t(`wall.status.${units.statusOf(i)}` as MessageKey) ?? ''}`), span(metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`))
+      ol.append(item)
+    }
+    body.append(h4, ol)
+    if (tk.kind === 'alert') {
+      const note = document.createElement('div')
+      note.className = 'note'
+      note.textContent = t('wall.takeover.humanConfirm')
+      body.append(note)
+    }
+    if (director.pending > 0) {
+      const q = document.createElement('div')
+      q.className = 'note'
+      q.textContent = tn('wall.takeover.queue', director.pending)
+      body.append(q)
+    }
+    const cd = document.createElement('div')
+    cd.className = 'countdown'
+    const bar = document.createElement('i')
+    bar.style.transform = `scaleX(${Math.max(0, (tk.until - Date.now()) / TAKEOVER_MS)})`
+    cd.append(bar)
+    card.append(band, body, cd)
+  }
+
+  function placeOf(gridCode: string): string {
+    const g = areaByCode.get(gridCode)
+    const c = g?.properties.parentCode ? areaByCode.get(g.properties.parentCode) : undefined
+    const s = c?.properties.parentCode ? areaByCode.get(c.properties.parentCode) : undefined
+    return [s, c, g].filter(Boolean).map((f) => areaName(f!.properties)).join(' · ')
+  }
+
+  // ---------- live ----------
+  const live = new LiveFeed(['units', 'incidents', 'alerts', 'cases', 'kpi'], {
+    snapshot: (layer, rows, resync) => onSnapshot(layer, rows, resync),
+    units: (frame) => onUnits(frame),
+    event: (layer, msg) => onEvent(layer, msg),
+    state: (state, note) => onLinkState(state, note),
+  })
+
+  function onSnapshot(layer: LiveLayer, rows: unknown, resync: boolean): void {
+    const now = performance.now()
+    if (layer === 'units' && Array.isArray(rows)) {
+      units.replaceAll(
+        (rows as Array<Record<string, unknown>>).map((r) => ({
+          id: String(r.id),
+          callsign: r.callsign as string,
+          type: r.type as string,
+          status: r.status as string,
+          gridCode: (r.gridCode as string | null) ?? null,
+          lon: r.lon as number,
+          lat: r.lat as number,
+          headingDeg: (r.headingDeg as number | null) ?? null,
+          speedMps: (r.speedMps as number | null) ?? null,
+          deviceTimeMs: r.deviceTime ? Date.parse(r.deviceTime as string) : 0,
+        })),
+        now,
+      )
+      trailsDirty = true
+    } else if (layer === 'incidents' && Array.isArray(rows)) {
+      if (rows.length) incidents.replaceOpen(rows, serverNow())
+      if (resync) void refreshIncidents()
+    } else if (layer === 'alerts' && Array.isArray(rows)) {
+      alertingCameras.clear()
+      for (const a of rows as Array<{ cameraId?: string; endedAt?: string | null; state?: string }>) {
+        if (a.cameraId && !a.endedAt && a.state !== 'dismissed') alertingCameras.add(a.cameraId)
+      }
+      applyCameraAlerts()
+    }
+    layersDirty = true
+  }
+
+  function onUnits(frame: UnitFrame): void {
+    const now = performance.now()
+    for (const m of frame.moves) {
+      units.applyFix(m[0], { lon: m[1], lat: m[2], headingDeg: m[3], speedMps: m[4], deviceTimeMs: m[5], gridCode: m[6] }, now)
+    }
+    trailsDirty = true
+    lastMoveAt = now
+    // A unit we have never heard of: fetch its description (callsign, type, status) soon.
+    if (frame.moves.some((m) => !units.has(m[0]) || units.callsign[units.indexOf(m[0])] === m[0])) scheduleUnitRefresh(2_000)
+  }
+
+  function onEvent(layer: Exclude<LiveLayer, 'units'>, msg: LiveEvent): void {
+    const at = new Date(msg.t || Date.now())
+    if (layer === 'incidents') {
+      const inc = IncidentStore.parse(msg.event)
+      if (!inc) return
+      const stored = incidents.upsert(inc, true, performance.now())
+      layersDirty = true
+      pushTicker({ at, kind: 'incident', priority: inc.priority, tag: `P${inc.priority}`, text: incidentText(stored) })
+      if (inc.priority === 1 && incidents.isOpen(inc) && Number.isFinite(inc.lon)) {
+        director.request(
+          {
+            key: `incident:${inc.id}`,
+            kind: 'incident',
+            lon: inc.lon,
+            lat: inc.lat,
+            detail: {
+              title: incidentTitle(inc),
+              gridCode: inc.gridCode,
+              reportedAt: inc.reportedAtMs,
+              deadlineAt: inc.deadlineAtMs,
+            } satisfies TakeoverDetail,
+          },
+          Date.now(),
+        )
+      }
+    } else if (layer === 'alerts') {
+      const e = msg.event as { op?: string; alert?: AlertLike } & AlertLike
+      const a: AlertLike = e.alert ?? e
+      if (!a || !a.cameraId) return
+      if (a.endedAt || a.state === 'dismissed' || a.state === 'filed') alertingCameras.delete(a.cameraId)
+      else alertingCameras.add(a.cameraId)
+      applyCameraAlerts()
+      const opened = (e.op ?? 'created') === 'created'
+      if (!opened) return
+      const cam = cameras.find((c) => c.id === a.cameraId)
+      const camName = cam ? cam.name : a.cameraId
+      pushTicker({ at, kind: 'alert', tag: t('wall.ticker.alert'), text: `${alertType(a.type)} · ${camName}` })
+      const lon = a.lon ?? cam?.lon
+      const lat = a.lat ?? cam?.lat
+      if (typeof lon === 'number' && typeof lat === 'number') {
+        director.request(
+          {
+            key: `alert:${a.id ?? `${a.cameraId}:${a.startedAt}`}`,
+            kind: 'alert',
+            lon,
+            lat,
+            detail: {
+              title: alertType(a.type),
+              gridCode: a.gridCode ?? null,
+              reportedAt: a.startedAt ? Date.parse(a.startedAt) : null,
+              camera: camName,
+              score: a.score ?? null,
+              snapshotUrl: a.snapshotUrl ?? null,
+            } satisfies TakeoverDetail,
+          },
+          Date.now(),
+        )
+      }
+    } else if (layer === 'cases') {
+      const inc = incidents.applyStep(msg.event)
+      layersDirty = true
+      if (inc) pushTicker({ at, kind: 'case', tag: t('wall.ticker.case'), text: `#${inc.id} · ${inc.state}` })
+    }
+  }
+
+  let wasDown = false
+  function onLinkState(state: SocketState, note: SyncNote): void {
+    probe.socket = state === 'connected' ? 'connected' : 'reconnecting'
+    probe.socketNote = note
+    probe.resyncs = live?.resyncs ?? 0
+    const now = new Date()
+    if (state === 'reconnecting' && !wasDown) {
+      wasDown = true
+      pushTicker({ at: now, kind: 'system', tag: t('wall.feeds.socket'), text: t('wall.ticker.linkDown') })
+    } else if (state === 'connected') {
+      if (note === 'initial') pushTicker({ at: now, kind: 'system', tag: t('wall.feeds.socket'), text: t('wall.ticker.linkUp') })
+      else if (wasDown || note === 'resynced') {
+        pushTicker({ at: now, kind: 'system', tag: t('wall.feeds.socket'), text: t(note === 'recovered' ? 'wall.ticker.recovered' : note === 'resynced' ? 'wall.ticker.resynced' : 'wall.ticker.linkUp') })
+      }
+      wasDown = false
+    }
+    renderLink()
+  }
+
+  function renderLink(): void {
+    const s = live.state
+    const label =
+      s === 'connected'
+        ? live.note === 'resynced' && live.lastResyncAt && Date.now() - live.lastResyncAt < 60_000
+          ? t('wall.state.resynced')
+          : live.note === 'recovered'
+            ? t('wall.state.recovered')
+            : t('wall.state.connected')
+        : s === 'reconnecting'
+          ? `${t('wall.state.reconnecting')} · ${tn('wall.state.attempts', Math.max(1, live.reconnects))}`
+          : t('wall.state.connecting')
+    renderLinkState(s, label)
+  }
+
+  // ---------- HTTP layers (what the socket does not carry) ----------
+  let unitRefreshTimer: ReturnType<typeof setTimeout> | undefined
+  function scheduleUnitRefresh(inMs: number): void {
+    if (unitRefreshTimer) return
+    unitRefreshTimer = setTimeout(() => {
+      unitRefreshTimer = undefined
+      void refreshUnitMeta()
+    }, inMs)
+  }
+  /** Callsign, type and status of every unit (the live frames carry positions only). */
+  async function refreshUnitMeta(): Promise<void> {
+    try {
+      const fc = await fetchJson<Units>('/api/v1/units')
+      for (const f of fc.features) {
+        if (units.has(f.properties.id) || f.geometry) units.upsertMeta(f.properties)
+      }
+      layersDirty = true
+    } catch {
+      // The socket's snapshot has them too; the next refresh tries again.
+    }
+  }
+
+  let routes = new Set<string>()
+  async function refreshRoutes(): Promise<void> {
+    routes = (await fetchRoutes()) ?? routes
+    api.incidents = routes.has('GET /api/v1/incidents')
+    api.cameras = routes.has('GET /api/v1/cameras')
+    api.alerts = routes.has('GET /api/v1/camera-alerts')
+  }
+
+  async function refreshIncidents(): Promise<void> {
+    if (!api.incidents) return
+    try {
+      const now = serverNow()
+      const [open, lastHour] = await Promise.all([
+        fetchIncidents({ state: OPEN_STATES.join(',') }),
+        fetchIncidents({ since: new Date(now - HOUR_MS).toISOString() }),
+      ])
+      incidents.replaceOpen(open, now)
+      for (const f of lastHour) {
+        const inc = IncidentStore.parse(f)
+        if (inc) incidents.upsert(inc, false, 0)
+      }
+    } catch (err) {
+      if (err instanceof Unavailable) api.incidents = false
+      else console.warn('incidents', err)
+    }
+    layersDirty = true
+    renderSlow()
+  }
+
+  async function refreshHeat(): Promise<void> {
+    if (!api.incidents) return
+    try {
+      const rows = await fetchIncidents({ since: new Date(serverNow() - 24 * HOUR_MS).toISOString() }, 50_000)
+      const pts = new Float64Array(rows.length * 2)
+      let n = 0
+      for (const f of rows) {
+        if (f.geometry?.type !== 'Point') continue
+        pts[2 * n] = f.geometry.coordinates[0]
+        pts[2 * n + 1] = f.geometry.coordinates[1]
+        n++
+      }
+      heat.data = { length: n, attributes: { getPosition: { value: pts.subarray(0, 2 * n), size: 2 } } }
+      heat.count = n
+      layersDirty = true
+      director.setScenes(scenesNow(), Date.now())
+    } catch (err) {
+      if (!(err instanceof Unavailable)) console.warn('heat', err)
+    }
+  }
+
+  async function refreshCameras(): Promise<void> {
+    if (!api.cameras) return
+    try {
+      const fc = await fetchJson<Cameras>('/api/v1/cameras')
+      api.cameras = true
+      lastCamerasAt = Date.now()
+      cameras = fc.features.map((f) => ({
+        id: f.properties.id,
+        name: areaName({ name: f.properties.name, nameEn: f.properties.nameEn }),
+        lon: f.geometry.coordinates[0],
+        lat: f.geometry.coordinates[1],
+        status: f.properties.status,
+        wedge: wedge(f.geometry.coordinates[0], f.geometry.coordinates[1], f.properties.headingDeg, f.properties.fovDeg, f.properties.rangeM),
+        alerting: alertingCameras.has(f.properties.id),
+      }))
+      cameraCounts = { online: cameras.filter((c) => c.status === 'online').length, total: cameras.length }
+      camerasVersion++
+      layersDirty = true
+    } catch (err) {
+      if (err instanceof Unavailable) api.cameras = false
+      else console.warn('cameras', err)
+    }
+  }
+
+  function applyCameraAlerts(): void {
+    for (const c of cameras) c.alerting = alertingCameras.has(c.id)
+    camerasVersion++
+    layersDirty = true
+  }
+
+  async function refreshCategories(): Promise<void> {
+    if (!routes.has('GET /open311/v2/services.json')) return
+    try {
+      categoryNames = await fetchCategoryNames()
+    } catch {
+      // Codes stand in for names.
+    }
+  }
+
+  let readiness: Readiness | null = null
+  let readinessAt: number | null = null
+  async function refreshReadiness(): Promise<void> {
+    try {
+      readiness = await fetchReadiness()
+      readinessAt = Date.now()
+    } catch {
+      // The server is away: the live link row already says so.
+    }
+  }
+
+  const SOURCE_NAMES: Record<string, string> = {
+    'osmand-http': 'OsmAnd',
+    'owntracks-http': 'OwnTracks',
+    'owntracks-mqtt': 'OwnTracks MQTT',
+    frigate: 'Frigate',
+  }
+  function sourceRows(wallNow: number): FeedRow[] {
+    if (!readiness) return []
+    const down = Object.entries(readiness.checks ?? {}).filter(([, c]) => !c.ok).map(([k]) => k)
+    const rows: FeedRow[] = [
+      {
+        id: 'server',
+        name: t('wall.source.server'),
+        health: down.length ? 'down' : 'ok',
+        detail: down.length ? tn('wall.source.down', down.join(', ')) : ago(wallNow - (readinessAt ?? wallNow)),
+      },
+    ]
+    for (const f of readiness.feeds ?? []) {
+      const key = `wall.source.${f.feed}` as MessageKey
+      const name = SOURCE_NAMES[f.feed] ?? (t(key) || f.feed)
+      const last = f.lastMessageAt ? Date.parse(f.lastMessageAt) : null
+      const rejectedLast = f.lastRejectedAt && (!f.lastOkAt || f.lastRejectedAt > f.lastOkAt)
+      const h = layerHealth(last === null ? null : last - live.serverOffsetMs, wallNow, 5 * 60_000)
+      rows.push({ id: `source:${f.feed}`, name, health: rejectedLast ? 'warn' : h.health, detail: h.detail })
+    }
+    return rows
+  }
+
+  // ---------- per-second work ----------
+  function recomputeFill(): void {
+    const m = effectiveMeasure()
+    const values = new Map<string, number>()
+    if (m === 'units') {
+      for (let i = 0; i < units.count; i++) {
+        const g = units.grid[i]
+        if (g && units.hasFix[i] && !units.stale[i]) values.set(g, (values.get(g) ?? 0) + 1)
+      }
+    } else {
+      const per = incidents.perGrid(serverNow())
+      for (const [k, v] of m === 'openCases' ? per.open : per.lastHour) values.set(k, v)
+    }
+    const max = Math.max(0, ...values.values())
+    const breaks = classBreaks(max)
+    const colors = new Map<string, Rgba>()
+    for (const [code, v] of values) {
+      const c = classOf(v, breaks)
+      if (c >= 0) colors.set(code, CLASS_COLORS[c])
+    }
+    const changed = colors.size !== fill.colors.size || [...colors].some(([k, v]) => fill.colors.get(k) !== v) || breaks.join() !== fill.breaks.join()
+    if (changed) {
+      fill = { colors, version: fill.version + 1, breaks }
+      layersDirty = true
+    }
+  }
+
+  function refreshStaleLabels(): void {
+    const now = serverNow()
+    const items: { position: [number, number]; text: string }[] = []
+    for (let i = 0; i < units.count; i++) {
+      if (!units.stale[i]) continue
+      items.push({ position: [units.positions[2 * i], units.positions[2 * i + 1]], text: shortAge(now - units.deviceTime[i]) })
+    }
+    const key = items.map((x) => x.text + x.position.join()).join('|')
+    if (key !== (staleLabels as { key?: string }).key) {
+      staleLabels = Object.assign({ items, version: staleLabels.version + 1 }, { key })
+      layersDirty = true
+    }
+  }
+
+  function renderSlow(): void {
+    const now = serverNow()
+    renderClock(new Date(now))
+    renderLink()
+    const m = effectiveMeasure()
+    probe.measure = m
+    renderLegend({
+      measure: m,
+      available: (x) => !NEEDS_INCIDENTS[x] || api.incidents === true,
+      breaks: fill.breaks,
+      showFill: !heat.visible,
+      onPick: (x) => {
+        measure = x
+        const url = new URL(location.href)
+        url.searchParams.set('measure', x)
+        history.replaceState(null, '', url)
+        recomputeFill()
+        renderSlow()
+      },
+    })
+
+    // KPIs
+    let reporting = 0
+    let available = 0
+    let busy = 0
+    for (let i = 0; i < units.count; i++) {
+      if (!units.hasFix[i] || units.stale[i]) continue
+      reporting++
+      const s = units.statusOf(i)
+      if (s === 'available' || s === 'cleared') available++
+      else if (s === 'dispatched' || s === 'en_route' || s === 'on_scene') busy++
+    }
+    const inc = api.incidents ? incidents.counts(now) : null
+    const kpis: Kpi[] = [
+      { key: 'wall.kpi.unitsOnline', value: reporting, sub: staleCount ? tn('wall.kpi.stale', staleCount) : tn('wall.kpi.ofTotal', units.count), tone: 'ok' },
+      { key: 'wall.kpi.unitsAvailable', value: available, sub: tn('wall.kpi.ofTotal', units.count) },
+      { key: 'wall.kpi.unitsBusy', value: busy, tone: busy ? 'warn' : undefined },
+      { key: 'wall.kpi.incidents1h', value: inc?.lastHour ?? null, sub: inc ? undefined : t('wall.kpi.unavailable') },
+      { key: 'wall.kpi.openCases', value: inc?.open ?? null, sub: inc ? tn('wall.kpi.p1', inc.p1Open) : t('wall.kpi.unavailable'), tone: inc && inc.p1Open ? 'warn' : undefined },
+      { key: 'wall.kpi.overdue', value: inc?.overdue ?? null, sub: inc ? undefined : t('wall.kpi.unavailable'), tone: inc && inc.overdue ? 'alarm' : undefined },
+    ]
+    renderKpis(kpis)
+
+    // League
+    const per = api.incidents ? incidents.perGrid(now) : null
+    const rows = new Map<string, LeagueRow>(
+      streets.map((s) => [s.properties.code, { code: s.properties.code, name: areaName(s.properties, true), units: 0, incidents1h: per ? 0 : null, open: per ? 0 : null, overdue: per ? 0 : null }]),
+    )
+    for (let i = 0; i < units.count; i++) {
+      const g = units.grid[i]
+      if (!g || !units.hasFix[i] || units.stale[i]) continue
+      const r = rows.get(gridToStreet.get(g) ?? '')
+      if (r) r.units++
+    }
+    if (per) {
+      const add = (src: Map<string, number>, k: 'incidents1h' | 'open' | 'overdue') => {
+        for (const [g, v] of src) {
+          const r = rows.get(gridToStreet.get(g) ?? '')
+          if (r) r[k] = (r[k] ?? 0) + v
+        }
+      }
+      add(per.lastHour, 'incidents1h')
+      add(per.open, 'open')
+      add(per.overdue, 'overdue')
+    }
+    const key = m === 'units' ? 'units' : m === 'openCases' ? 'open' : 'incidents1h'
+    const sorted = [...rows.values()].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0) || b.units - a.units || a.code.localeCompare(b.code))
+    const current = director.takeover ? null : director.scene.kind === 'street' ? (director.scene.code ?? null) : null
+    renderLeague(sorted, t(`wall.measure.${m}` as MessageKey), current)
+
+    // Feed health
+    const wallNow = Date.now()
+    const feed = (id: string, key: MessageKey, lastAt: number | null, every: number | null, availability: boolean | null = true, snapshotAt: number | null = null): FeedRow => {
+      if (availability === false) return { id, name: t(key), health: 'na', detail: t('wall.feed.unavailable') }
+      // Subscribed, snapshot in, nothing pushed since: say so rather than pass the snapshot off as traffic.
+      if (lastAt === null && snapshotAt !== null) return { id, name: t(key), health: 'idle', detail: t('wall.feed.subscribed') }
+      return { id, name: t(key), ...layerHealth(lastAt, wallNow, every) }
+    }
+    const snap = live.lastSnapshotAt
+    const socketRow: FeedRow = {
+      id: 'socket',
+      name: t('wall.feeds.socket'),
+      health: live.state === 'connected' ? 'ok' : 'down',
+      detail: document.querySelector('#link-state span')?.textContent ?? '',
+    }
+    const unitsRow = feed('units', 'wall.feed.units', live.lastMessageAt.units, 15_000, true, snap.units)
+    if (unitsRow.health !== 'idle') unitsRow.detail = `${unitsRow.detail} · ${formatInt(reporting)}/${formatInt(units.count)}`
+    const camerasRow = feed('cameras', 'wall.feed.cameras', lastCamerasAt, null, api.cameras)
+    if (api.cameras) camerasRow.detail = `${formatInt(cameraCounts.online)}/${formatInt(cameraCounts.total)} · ${camerasRow.detail}`
+    renderFeeds([
+      socketRow,
+      unitsRow,
+      feed('incidents', 'wall.feed.incidents', live.lastMessageAt.incidents, null, api.incidents, snap.incidents),
+      feed('alerts', 'wall.feed.alerts', live.lastMessageAt.alerts, null, api.alerts, snap.alerts),
+      feed('cases', 'wall.feed.cases', live.lastMessageAt.cases, null, true, snap.cases),
+      feed('kpi', 'wall.feed.kpi', live.lastMessageAt.kpi, null, true, snap.kpi),
+      camerasRow,
+    ], sourceRows(wallNow))
+
+    probe.layers.units = units.count
+    probe.layers.unitsWithFix = reporting + staleCount
+    probe.layers.incidents = incidents.drawable().length
+    probe.layers.cameras = cameras.length
+    probe.layers.heat = heat.count
+    probe.resyncs = live.resyncs
+    probe.takeoversShown = director.shown
+  }
+
+  function everySecond(): void {
+    const now = serverNow()
+    staleCount = units.refreshStale(now)
+    refreshStaleLabels()
+    incidents.prune(now)
+    recomputeFill()
+    director.tick(Date.now())
+    const tk = director.takeover
+    if (tk) renderTakeoverCard(tk)
+    renderSlow()
+  }
+
+  let shownCache = { key: '', items: [] as CameraItem[] }
+  /** All cameras from street zoom on; city-wide only those with an open alert. */
+  function camerasShown(): CameraItem[] {
+    const close = map.getZoom() >= 12.5
+    const key = `${close}:${camerasVersion}`
+    if (shownCache.key !== key) shownCache = { key, items: close ? cameras : cameras.filter((c) => c.alerting) }
+    return shownCache.items
+  }
+
+  // ---------- animation ----------
+  let drawnIncidents = { version: -1, items: [] as WallIncident[] }
+  function frame(): void {
+    const now = performance.now()
+    director.tick(Date.now())
+    const moved = units.frame(now)
+    probe.settled = !map.isMoving() && map.areTilesLoaded()
+    if (moved) lastMoveAt = now
+    if (trailsDirty && now - lastTrailBuild > 200) {
+      trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000)
+      trailsDirty = false
+      lastTrailBuild = now
+      layersDirty = true
+    }
+    if (drawnIncidents.version !== incidents.version) drawnIncidents = { version: incidents.version, items: incidents.drawable() }
+    const pulsing = drawnIncidents.items.some((i) => i.arrivedAt !== null && now - i.arrivedAt < 60_000)
+    const fading = now - lastMoveAt < TRAIL_WINDOW_S * 1000
+    const dwell = document.getElementById('dwell-bar')!
+    dwell.style.width = `${(director.takeover ? Math.max(0, (director.takeover.until - Date.now()) / TAKEOVER_MS) : director.progress(Date.now())) * 100}%`
+    if (moved || fading || pulsing || layersDirty || director.takeover) {
+      layersDirty = false
+      const tk = director.takeover
+      overlay.setProps({
+        layers: buildLayers(
+          {
+            now,
+            zoom: map.getZoom(),
+            gridAreas: grid,
+            fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heat.visible },
+            units,
+            trails,
+            trailWindowS: TRAIL_WINDOW_S,
+            incidents: { items: drawnIncidents.items, version: incidents.version, isOverdue: (i) => incidents.isOverdue(i, serverNow()) },
+            cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
+            heat,
+            staleLabels,
+            takeover: tk ? { lon: tk.lon, lat: tk.lat, startedAt: tk.startedAt, links: takeoverLinks } : null,
+            atlas,
+          },
+          unitData,
+        ).filter((l) => !HIDDEN.has(l.id)),
+      })
+      probe.frames++
+    }
+    requestAnimationFrame(frame)
+  }
+
+  // ---------- start ----------
+  probe.unitPosition = (id) => units.positionOf(id)
+  probe.measure = effectiveMeasure()
+  tickerEmpty()
+  await refreshRoutes()
+  await Promise.all([refreshIncidents(), refreshCameras(), refreshHeat(), refreshReadiness(), refreshCategories()])
+  recomputeFill()
+  director.setScenes(scenesNow(), Date.now())
+  requestAnimationFrame(frame)
+  director.start(Date.now())
+  setInterval(everySecond, 1000)
+  // What the server does not have yet is asked for again now and then, so it appears without a reload.
+  setInterval(async () => {
+    const before = { ...api }
+    await refreshRoutes()
+    if (api.incidents && !before.incidents) await Promise.all([refreshIncidents(), refreshHeat()])
+    if (api.cameras && !before.cameras) await refreshCameras()
+    renderSlow()
+  }, UNAVAILABLE_RETRY_MS)
+  setInterval(() => void refreshUnitMeta(), 30_000)
+  setInterval(() => void refreshReadiness(), 10_000)
+  setInterval(() => void refreshCameras(), 5 * 60_000)
+  setInterval(() => void refreshHeat(), 5 * 60_000)
+  await map.once('idle')
+  status.hidden = true
+  renderSlow()
+  // Ready once the map has drawn and the first unit snapshot is in.
+  const waitReady = () => {
+    if (live.lastSnapshotAt.units !== null) probe.ready = true
+    else setTimeout(waitReady, 100)
+  }
+  waitReady()
+}
+
+// ---------- helpers ----------
+
+interface TakeoverDetail {
+  title: string
+  gridCode: string | null
+  reportedAt: number | null
+  deadlineAt?: number | null
+  camera?: string
+  score?: number | null
+  snapshotUrl?: string | null
+}
+
+interface AlertLike {
+  id?: number
+  cameraId?: string
+  type?: string
+  score?: number | null
+  startedAt?: string
+  endedAt?: string | null
+  state?: string
+  snapshotUrl?: string | null
+  gridCode?: string | null
+  lon?: number | null
+  lat?: number | null
+}
+
+/** Category names by code (Open311 service list), when the server has one. */
+let categoryNames = new Map<string, { zh: string; en: string }>()
+
+function incidentTitle(i: WallIncident): string {
+  const cat = i.categoryCode ? categoryNames.get(i.categoryCode) : undefined
+  const name = cat ? (lang === 'en' ? cat.en : cat.zh) : (i.categoryCode ?? '')
+  const desc = i.description?.trim().slice(0, 48) ?? ''
+  if (!desc || desc === name) return name || `#${i.id}`
+  return name ? `${name} · ${desc}` : desc
+}
+
+function incidentText(i: WallIncident): string {
+  return `${incidentTitle(i)}${i.address ? ` · ${i.address}` : ''}`
+}
+
+/** Detector labels the wall names in the page language; others are shown as they come. */
+function alertType(type: string | undefined): string {
+  if (!type) return t('wall.takeover.alert')
+  const key = `wall.alertType.${type}` as MessageKey
+  return t(key) ?? type
+}
+
+function span(text: string): HTMLSpanElement {
+  const s = document.createElement('span')
+  s.textContent = text
+  return s
+}
+
+function li(text: string): HTMLLIElement {
+  const l = document.createElement('li')
+  l.textContent = text
+  return l
+}
+
+function boundsOf(features: Feature<Polygon | MultiPolygon, unknown>[]): LngLatBounds {
+  const b = new LngLatBounds()
+  for (const f of features) {
+    const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates
+    for (const [x, y] of polygons.flatMap((p) => p[0])) b.extend([x, y])
+  }
+  return b
+}
+
+/** A camera's field of view as a polygon: its position and an arc of `rangeM` across `fovDeg` about `headingDeg`. */
+function wedge(lon: number, lat: number, headingDeg: number, fovDeg: number, rangeM: number): [number, number][] {
+  const pts: [number, number][] = [[lon, lat]]
+  const mLon = 111_320 * Math.cos((lat * Math.PI) / 180)
+  const steps = 10
+  for (let k = 0; k <= steps; k++) {
+    const a = ((headingDeg - fovDeg / 2 + (fovDeg * k) / steps) * Math.PI) / 180
+    pts.push([lon + (Math.sin(a) * rangeM) / mLon, lat + (Math.cos(a) * rangeM) / 111_320])
+  }
+  pts.push([lon, lat])
+  return pts
+}
+
+/**
+ * Area outlines and names: the map page's MapLibre layers (tiled and simplified per zoom by MapLibre, far cheaper
+ * than full-resolution deck.gl paths on a software renderer), sized up for reading across the room, plus a
+ * highlight line for the street a scene shows.
+ */
+function addWallAreas(map: MapLibreMap, areas: Record<GridLevel, Areas>): void {
+  for (let i = GRID_LEVELS.length - 1; i >= 0; i--) addGridLevel(map, GRID_LEVELS[i], areas[GRID_LEVELS[i]] as Grids, 'dark', lang)
+  const sizes: Record<GridLevel, number> = { street: 24, community: 17, grid: 14 }
+  for (const level of GRID_LEVELS) {
+    map.setLayoutProperty(`grids-${level}-label`, 'text-size', sizes[level])
+    map.setPaintProperty(`grids-${level}-label`, 'text-halo-width', 2.4)
+  }
+  // Points of interest only for police stations: red and pink dots elsewhere would read as incidents.
+  map.setFilter('poi', ['==', ['get', 'class'], 'police'])
+  map.setFilter('poi-label', ['all', ['has', 'name'], ['==', ['get', 'class'], 'police']])
+  map.setPaintProperty('grids-street-line', 'line-width', ['interpolate', ['linear'], ['zoom'], 10, 2.6, 14, 4, 17, 5.5])
+  map.addLayer(
+    {
+      id: 'wall-street-highlight-glow',
+      type: 'line',
+      source: 'grids-street',
+      filter: ['==', ['get', 'code'], ''],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#38bdf8', 'line-width': 16, 'line-opacity': 0.28, 'line-blur': 6 },
+    },
+    BELOW_LABELS,
+  )
+  map.addLayer(
+    {
+      id: 'wall-street-highlight',
+      type: 'line',
+      source: 'grids-street',
+      filter: ['==', ['get', 'code'], ''],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#e0f2fe', 'line-width': 4 },
+    },
+    BELOW_LABELS,
+  )
+}
+
+function highlightStreet(map: MapLibreMap, code: string | null): void {
+  for (const id of ['wall-street-highlight-glow', 'wall-street-highlight']) map.setFilter(id, ['==', ['get', 'code'], code ?? ''])
+}

@@ -1,0 +1,24 @@
+import type { MeasureId } from './measures.ts'
+import type { SyncNote } from './live-feed.ts'
+
+/** Read by the browser tests as `window.__gridwatch` on the wall page. */
+export interface WallProbe {
+  ready: boolean
+  error?: string
+  head: string
+  layers: { grids: number; units: number; unitsWithFix: number; incidents: number; cameras: number; heat: number }
+  /** Where the unit is drawn right now, [lon, lat]. */
+  unitPosition(id: string): [number, number] | null
+  socket: 'connected' | 'reconnecting'
+  socketNote: SyncNote
+  resyncs: number
+  scene: string
+  takeover: { key: string; kind: string; until: number } | null
+  takeoversShown: number
+  measure: MeasureId
+  /** Animation frames that pushed new layer state to deck.gl. */
+  frames: number
+  /** The camera is still and every tile in view has loaded (for screenshots). */
+  settled: boolean
+}
+

@@ -1,0 +1,357 @@
+import { GeoJsonLayer, HeatmapLayer, IconLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, TripsLayer } from 'deck.gl'
+import type { Layer } from 'deck.gl'
+import type { AreaProperties, Areas, CameraProperties } from './api.ts'
+import type { WallIncident } from './incident-store.ts'
+import type { IconAtlas } from './unit-icons.ts'
+import type { Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
+
+/**
+ * The deck.gl layers of the wall, described afresh from the current state each time something changes. Layer
+ * ids stay the same and data objects are reused, so deck.gl updates GPU buffers in place: unit positions,
+ * angles and colours go up as binary attributes, only those whose version moved.
+ */
+
+/** The MapLibre layer our city layers go under (labels stay readable on top of them). */
+export const BELOW_LABELS = 'waterway-label'
+export const BELOW_ROADS = 'road-casing'
+
+/** Interleaved with MapLibre: the deck.gl layer is drawn just below this basemap layer (a MapLibreOverlay prop). */
+const under = (beforeId: string) => ({ beforeId }) as object
+
+export const HEAT_COLORS: [number, number, number][] = [
+  [21, 94, 117],
+  [14, 116, 144],
+  [45, 170, 150],
+  [234, 179, 8],
+  [249, 115, 22],
+  [239, 68, 68],
+]
+
+export const PRIORITY_COLORS: Record<number, Rgba> = {
+  1: [239, 68, 68, 255],
+  2: [249, 115, 22, 255],
+  3: [234, 179, 8, 255],
+  4: [148, 163, 184, 255],
+}
+
+export const CAMERA_COLORS: Record<string, Rgba> = {
+  online: [165, 180, 252, 255],
+  offline: [148, 163, 184, 255],
+  maintenance: [245, 158, 11, 255],
+}
+
+export interface CameraItem {
+  id: string
+  name: string
+  lon: number
+  lat: number
+  status: string
+  wedge: [number, number][]
+  alerting: boolean
+}
+
+export interface LayerInputs {
+  now: number
+  zoom: number
+  gridAreas: Areas
+  fill: { colorOf: (code: string) => Rgba | null; version: number; visible: boolean }
+  units: UnitStore
+  trails: TrailBuffers
+  trailWindowS: number
+  incidents: { items: WallIncident[]; version: number; isOverdue: (i: WallIncident) => boolean }
+  /** `items` for the field-of-view wedges, `shown` for the icons (all when close, only alerting ones city-wide). */
+  cameras: { items: CameraItem[]; shown: CameraItem[]; version: number }
+  /** Incident positions of the heatmap window as binary data (`{length, attributes: {getPosition}}`). */
+  heat: { data: object; count: number; visible: boolean }
+  staleLabels: { items: { position: [number, number]; text: string }[]; version: number }
+  takeover: { lon: number; lat: number; startedAt: number; links: [number, number][] } | null
+  atlas: IconAtlas
+}
+
+/** Binary data objects for the unit layers: rebuilt when the store's arrays are replaced, updated in place otherwise. */
+export class UnitLayerData {
+  private structure = -1
+  private positionsV = -1
+  private styleV = -1
+  private trailsRef: TrailBuffers | null = null
+  /** The body layer's data: positions, angles, sizes and the status colours. */
+  icons: BinaryData = { length: 0, attributes: {} }
+  /**
+   * The halo's and heading glyph's data: the same arrays without the colours (binary attributes in `data` win
+   * over a layer's constant colour, so layers drawn in one colour must not see them).
+   */
+  shapes: BinaryData = { length: 0, attributes: {} }
+  trails: { length: number; startIndices: Uint32Array; attributes: Record<string, { value: ArrayLike<number>; size: number; normalized?: boolean }> } = {
+    length: 0,
+    startIndices: new Uint32Array(1),
+    attributes: {},
+  }
+
+  sync(store: UnitStore, trails: TrailBuffers): void {
+    if (this.structure !== store.version.structure) {
+      this.structure = store.version.structure
+      this.positionsV = this.styleV = -1
+      this.icons = { length: store.count, attributes: {} }
+      this.shapes = { length: store.count, attributes: {} }
+    }
+    const a = this.icons.attributes
+    const b = this.shapes.attributes
+    // A new wrapper around the same typed array tells deck.gl to upload it again; the array is not copied here.
+    if (this.positionsV !== store.version.positions) {
+      this.positionsV = store.version.positions
+      b.getPosition = a.getPosition = { value: store.positions.subarray(0, store.count * 2), size: 2 }
+      b.getAngle = a.getAngle = { value: store.angles.subarray(0, store.count), size: 1 }
+    }
+    if (this.styleV !== store.version.style) {
+      this.styleV = store.version.style
+      a.getColor = { value: store.colors.subarray(0, store.count * 4), size: 4, normalized: true }
+      b.getSize = a.getSize = { value: store.sizes.subarray(0, store.count), size: 1 }
+    }
+    if (this.trailsRef !== trails) {
+      this.trailsRef = trails
+      this.trails = {
+        length: trails.length,
+        startIndices: trails.startIndices,
+        attributes: {
+          getPath: { value: trails.path, size: 2 },
+          getTimestamps: { value: trails.timestamps, size: 1 },
+          getColor: { value: trails.colors, size: 4, normalized: true },
+        },
+      }
+    }
+  }
+}
+
+type BinaryData = { length: number; attributes: Record<string, { value: ArrayLike<number>; size: number; normalized?: boolean }> }
+
+export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
+  const { units } = s
+  unitData.sync(units, s.trails)
+  const layers: Layer[] = []
+  const pulse = (s.now % 1600) / 1600
+  const flash = Math.floor(s.now / 500) % 2 === 0
+
+  layers.push(
+    new GeoJsonLayer<AreaProperties>({
+      id: 'grid-fill',
+      data: s.gridAreas,
+      ...under(BELOW_ROADS),
+      filled: true,
+      stroked: false,
+      visible: s.fill.visible,
+      getFillColor: (f) => s.fill.colorOf(f.properties.code) ?? [0, 0, 0, 0],
+      // Close in, a grid fills the screen: the fill steps back so streets and units stay readable.
+      opacity: s.zoom <= 13 ? 1 : s.zoom >= 15.5 ? 0.4 : 1 - ((s.zoom - 13) / 2.5) * 0.6,
+      updateTriggers: { getFillColor: s.fill.version },
+    }),
+  )
+  if (s.heat.visible && s.heat.count > 0) {
+    // Only while its scene shows: an aggregation layer costs render passes even when hidden.
+    layers.push(
+      new HeatmapLayer({
+        id: 'heatmap',
+        // The same data object until the points change, or deck.gl aggregates again every frame.
+        data: s.heat.data as never,
+        ...under(BELOW_LABELS),
+        radiusPixels: 70,
+        intensity: 1.5,
+        threshold: 0.03,
+        colorRange: HEAT_COLORS,
+      }),
+    )
+  }
+  layers.push(
+    new PolygonLayer<CameraItem>({
+      id: 'camera-fov',
+      data: s.cameras.items,
+      ...under(BELOW_LABELS),
+      visible: s.zoom >= 13,
+      getPolygon: (c) => c.wedge,
+      filled: true,
+      stroked: false,
+      getFillColor: (c) => (c.alerting ? [239, 68, 68, 70] : c.status === 'online' ? [165, 180, 252, 34] : [100, 116, 139, 26]),
+      updateTriggers: { getFillColor: s.cameras.version },
+    }),
+    new IconLayer<CameraItem>({
+      id: 'cameras-halo',
+      data: s.cameras.shown,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: () => 'camera',
+      getPosition: (c) => [c.lon, c.lat],
+      getSize: (c) => (c.alerting ? 30 : 19),
+      getColor: [4, 8, 16, 220],
+      sizeUnits: 'pixels',
+      updateTriggers: { getSize: s.cameras.version },
+    }),
+    new IconLayer<CameraItem>({
+      id: 'cameras',
+      data: s.cameras.shown,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (c) => (c.status === 'online' || c.alerting ? 'camera' : 'camera-off'),
+      getPosition: (c) => [c.lon, c.lat],
+      getSize: (c) => (c.alerting ? 24 : 14),
+      // An alerting camera flashes.
+      getColor: (c) => (c.alerting ? (flash ? [239, 68, 68, 255] : [254, 202, 202, 255]) : (CAMERA_COLORS[c.status] ?? CAMERA_COLORS.online)),
+      sizeUnits: 'pixels',
+      updateTriggers: { getIcon: s.cameras.version, getSize: s.cameras.version, getColor: `${s.cameras.version}:${flash}` },
+    }),
+  )
+
+  // New incidents pulse for their first minute.
+  const fresh = s.incidents.items.filter((i) => i.arrivedAt !== null && s.now - i.arrivedAt < 60_000)
+  if (fresh.length) {
+    layers.push(
+      new ScatterplotLayer<WallIncident>({
+        id: 'incident-pulse',
+        data: fresh,
+        radiusUnits: 'pixels',
+        getRadius: 10,
+        radiusScale: 1 + pulse * 3,
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3,
+        opacity: 1 - pulse,
+        getPosition: (i) => [i.lon, i.lat],
+        getLineColor: (i) => PRIORITY_COLORS[i.priority] ?? PRIORITY_COLORS[4],
+        updateTriggers: { getLineColor: s.incidents.version },
+      }),
+    )
+  }
+  const incidentSize = (i: WallIncident) => (i.priority === 1 ? 30 : i.priority === 2 ? 25 : 21)
+  // The heatmap scene shows where incidents cluster; their markers would only hide it.
+  const showIncidents = !(s.heat.visible && s.heat.count > 0)
+  layers.push(
+    // Triangles with a dark halo; an overdue case gets a white one.
+    new IconLayer<WallIncident>({
+      id: 'incidents-halo',
+      data: s.incidents.items,
+      visible: showIncidents,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: () => 'incident',
+      getPosition: (i) => [i.lon, i.lat],
+      getSize: (i) => incidentSize(i) * 1.32,
+      getColor: (i) => (s.incidents.isOverdue(i) ? [241, 245, 249, 255] : [4, 8, 16, 230]),
+      sizeUnits: 'pixels',
+      updateTriggers: { getSize: s.incidents.version, getColor: s.incidents.version },
+    }),
+    new IconLayer<WallIncident>({
+      id: 'incidents',
+      data: s.incidents.items,
+      visible: showIncidents,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: () => 'incident',
+      getPosition: (i) => [i.lon, i.lat],
+      getSize: incidentSize,
+      getColor: (i) => PRIORITY_COLORS[i.priority] ?? PRIORITY_COLORS[4],
+      sizeUnits: 'pixels',
+      updateTriggers: { getSize: s.incidents.version, getColor: s.incidents.version },
+    }),
+    new TripsLayer({
+      id: 'unit-trails',
+      data: unitData.trails as never,
+      _pathType: 'open',
+      widthUnits: 'pixels',
+      getWidth: 3,
+      capRounded: true,
+      jointRounded: true,
+      currentTime: s.now / 1000,
+      trailLength: s.trailWindowS,
+      fadeTrail: true,
+      opacity: 0.75,
+    }),
+    // A unit is three icons on the same binary buffers: a dark halo, the body in its status colour, and a
+    // dark chevron along its heading. Only the body reads the colour array.
+    new IconLayer({
+      id: 'units-halo',
+      data: unitData.shapes as never,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.body[units.icons[index]],
+      getColor: [4, 8, 16, 230],
+      sizeUnits: 'pixels',
+      sizeScale: 1.28,
+      updateTriggers: { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style },
+    }),
+    new IconLayer({
+      id: 'units',
+      data: unitData.icons as never,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.body[units.icons[index]],
+      sizeUnits: 'pixels',
+      updateTriggers: {
+        getIcon: units.version.icons,
+        getPosition: units.version.positions,
+        getAngle: units.version.positions,
+        getColor: units.version.style,
+        getSize: units.version.style,
+      },
+    }),
+    new IconLayer({
+      id: 'units-heading',
+      data: unitData.shapes as never,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.glyph[units.icons[index]],
+      getColor: [6, 12, 24, 235],
+      sizeUnits: 'pixels',
+      sizeScale: 0.78,
+      updateTriggers: { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style },
+    }),
+    new TextLayer<{ position: [number, number]; text: string }>({
+      id: 'stale-age',
+      data: s.staleLabels.items,
+      visible: s.zoom >= 13,
+      getPosition: (d) => d.position,
+      getText: (d) => d.text,
+      characterSet: STALE_CHARSET,
+      fontFamily: 'Noto Sans CJK SC, Noto Sans, Liberation Sans, sans-serif',
+      fontWeight: 700,
+      getSize: 15,
+      getColor: [203, 213, 225, 255],
+      getPixelOffset: [0, 22],
+      outlineWidth: 3,
+      outlineColor: [6, 10, 18, 255],
+      fontSettings: { sdf: true },
+      updateTriggers: { getText: s.staleLabels.version, getPosition: s.staleLabels.version },
+    }),
+  )
+
+  if (s.takeover) {
+    const t = s.takeover
+    const phase = ((s.now - t.startedAt) % 1400) / 1400
+    layers.push(
+      new LineLayer<[number, number]>({
+        id: 'takeover-links',
+        data: t.links,
+        getSourcePosition: () => [t.lon, t.lat],
+        getTargetPosition: (p) => p,
+        widthUnits: 'pixels',
+        getWidth: 2.5,
+        getColor: [125, 211, 252, 200],
+        updateTriggers: { getTargetPosition: s.now },
+      }),
+      new ScatterplotLayer({
+        id: 'takeover-ring',
+        data: [0, 1],
+        getPosition: () => [t.lon, t.lat],
+        radiusUnits: 'pixels',
+        getRadius: (k: number) => (k === 0 ? 26 + phase * 70 : 22),
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: (k: number) => (k === 0 ? 4 : 3),
+        getLineColor: (k: number) => (k === 0 ? [239, 68, 68, Math.round(255 * (1 - phase))] : [254, 202, 202, 255]),
+        updateTriggers: { getRadius: phase, getLineColor: phase, getPosition: `${t.lon},${t.lat}` },
+      }),
+    )
+  }
+  return layers
+}
+
+const STALE_CHARSET = '0123456789 :分钟秒小时天前离线minhsdago>+'.split('')

@@ -1,0 +1,393 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../server/config/config.ts'
+import { launchBrowser, openWatchedPage, type WatchedPage } from '../../server/testing/browser.ts'
+import { startDemoServer } from '../../server/testing/demo-server.ts'
+import { startServer, type Running } from '../../server/start.ts'
+import type { WallProbe } from './probe.ts'
+import { createUnitDriver, type UnitDriver } from './test-support/unit-driver.ts'
+
+const ARTIFACTS = 'test-artifacts'
+const HEADS = { '1080p': { width: 1920, height: 1080 }, '4k': { width: 3840, height: 2160 }, triple: { width: 5760, height: 1080 } } as const
+/** The unit the move test drives by hand; the driver moves the others. */
+const HAND_UNIT = 'unit-0001'
+
+type ProbeState = Omit<WallProbe, 'unitPosition'>
+
+/*
+ * The wall against the real server with a small demo city: units driven along the roads through the bulk
+ * positions API, incidents entered through the incidents API, a priority-1 incident and a camera alert published
+ * on the live hub. Everything a person would see is also saved as a screenshot under test-artifacts/.
+ */
+describe('wall page in headless Chromium', () => {
+  let server: Awaited<ReturnType<typeof startDemoServer>>
+  let restarted: Running | undefined
+  let browser: Browser
+  let driver: UnitDriver
+  let wall: WatchedPage
+  let gridCodes: { code: string; lon: number; lat: number }[]
+  const cameraIds: string[] = []
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    ;[server, browser] = await Promise.all([startDemoServer(), launchBrowser()])
+    const db = server.db
+    const units = (await db.query<{ id: string }>('SELECT id FROM unit ORDER BY id')).rows.map((r) => r.id)
+    // What a dispatcher would have done (there is no dispatch API yet): a few units busy, one out of service.
+    await db.query(`UPDATE unit SET status = CASE
+        WHEN id IN ('unit-0003', 'unit-0009', 'unit-0015') THEN 'dispatched'
+        WHEN id IN ('unit-0004', 'unit-0020') THEN 'en_route'
+        WHEN id IN ('unit-0007', 'unit-0027') THEN 'on_scene'
+        WHEN id = 'unit-0030' THEN 'out_of_service' ELSE status END`)
+    gridCodes = (
+      await db.query<{ code: string; lon: number; lat: number }>(
+        `SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM admin_area WHERE level = 'grid' ORDER BY code`,
+      )
+    ).rows
+    cameraIds.push(...(await db.query<{ id: string }>(`SELECT id FROM camera WHERE status = 'online' ORDER BY id LIMIT 3`)).rows.map((r) => r.id))
+
+    // Four units last heard from three minutes ago: greyed, with their age.
+    const old = new Date(Date.now() - 180_000).toISOString()
+    const stale = units.slice(-4).map((id, k) => ({ deviceId: id, time: old, ...at(gridCodes[(k * 97) % gridCodes.length]) }))
+    await postJson(`${server.url}/api/v1/positions`, stale)
+    // The hand-driven unit starts somewhere central, with a fix two seconds old.
+    const start = gridCodes[Math.floor(gridCodes.length / 2)]
+    await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date(Date.now() - 2000).toISOString(), lat: start.lat, lon: start.lon }])
+
+    driver = await createUnitDriver({ url: server.url, db, unitIds: units.slice(1, -4), periodMs: [2000, 4000] })
+    await driver.tick()
+    driver.start(500)
+
+    // Incidents entered by operators over the last hour near where units patrol (priorities 2-4 only: a
+    // priority-1 incident would take the wall over before the test means it to).
+    const cats = (await db.query<{ code: string }>(`SELECT code FROM category WHERE active AND priority > 1 ORDER BY code`)).rows
+    const entries = Array.from({ length: 36 }, (_, k) => {
+      const g = gridCodes[(k * 53 + 11) % gridCodes.length]
+      return { categoryCode: cats[k % cats.length].code, lon: g.lon, lat: g.lat, reportedAt: new Date(Date.now() - (k % 12) * 4 * 60_000).toISOString() }
+    })
+    for (const e of entries) await postJson(`${server.url}/api/v1/incidents`, e, 201)
+
+    wall = await openWatchedPage(browser, HEADS['1080p'])
+    await wall.page.goto(`${server.url}/wall?dwell=600&takeover=10`)
+    await waitReady(wall.page)
+  })
+
+  afterAll(async () => {
+    await driver?.stop()
+    await browser?.close()
+    await restarted?.close()
+    await server?.stop()
+  })
+
+  it('loads clean and draws the basemap, the grids, units, incidents and cameras (1080p)', async () => {
+    const { page, problems } = wall
+    await page.waitForFunction(() => probeOf().layers.unitsWithFix >= 30, null, { timeout: 20_000 })
+    await settle(page)
+    const p = await state(page)
+    expect(p.error).toBeUndefined()
+    expect(p.layers.grids).toBe(962)
+    expect(p.layers.units).toBe(40)
+    expect(p.layers.incidents).toBeGreaterThanOrEqual(36)
+    expect(p.layers.cameras).toBe(60)
+    expect(p.socket).toBe('connected')
+    expect(p.measure).toBe('openCases')
+    // Panels: six KPIs with figures, twelve streets, the credit the licence asks for.
+    await expect(page.locator('#kpis .kpi').count()).resolves.toBe(6)
+    await expect(page.locator('#league tbody tr').count()).resolves.toBe(12)
+    expect(await page.locator('#credit').innerText()).toContain('OpenStreetMap contributors')
+    expect(await page.locator('[data-kpi="wall.kpi.incidents1h"] .value').innerText()).toMatch(/^3\d$/)
+    await expect(page.locator('#feeds [data-feed="units"]').getAttribute('data-health')).resolves.toBe('ok')
+    const png = await page.screenshot({ path: `${ARTIFACTS}/wall-1080p.png` })
+    expect(await distinctColours(page, png)).toBeGreaterThan(200)
+    problems.assertClean()
+  })
+
+  it('moves a unit on the page within a second of its fix, gliding there rather than jumping', async () => {
+    const { page } = wall
+    // The other units hold still meanwhile: two cores run the server, the database and a software-rendered
+    // browser here, and this measures the wall's latency, not the machine's.
+    await driver.stop()
+    // A fix three seconds ago, then one now: the unit glides over the three seconds between them.
+    const start = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
+    expect(start).not.toBeNull()
+    const from: [number, number] = [round6(start[0] + 0.0003), round6(start[1])]
+    await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date(Date.now() - 3000).toISOString(), lon: from[0], lat: from[1] }])
+    await page.waitForFunction(
+      ([id, x, y]) => {
+        const q = probeOf().unitPosition(id as string)
+        return q !== null && Math.hypot(q[0] - (x as number), q[1] - (y as number)) < 2e-6
+      },
+      [HAND_UNIT, from[0], from[1]] as const,
+      { timeout: 10_000 },
+    )
+    // About 150 m north-east (a patrol car's 50 km/h over three seconds is 42 m: this one is in a hurry).
+    const to: [number, number] = [round6(from[0] + 0.0012), round6(from[1] + 0.0009)]
+    const posted = Date.now()
+    await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1], heading: 45, speed: 12 }])
+    const d0 = dist(from, to)
+    await page.waitForFunction(
+      ([id, tx, ty, d]) => {
+        const q = probeOf().unitPosition(id as string)
+        return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < (d as number) * 0.97
+      },
+      [HAND_UNIT, to[0], to[1], d0] as const,
+      { timeout: 1000, polling: 20 },
+    )
+    expect(Date.now() - posted).toBeLessThan(1000 + 300)
+    // On its way: every drawn position lies on the segment, each closer than the last, until it arrives.
+    const samples: [number, number][] = []
+    for (let k = 0; k < 40; k++) {
+      samples.push((await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!)
+      if (dist(samples[samples.length - 1], to) < 2e-6) break
+      await page.waitForTimeout(150)
+    }
+    const distances = samples.map((q) => dist(q, to))
+    for (let k = 1; k < distances.length; k++) expect(distances[k]).toBeLessThanOrEqual(distances[k - 1] + 1e-9)
+    for (const q of samples) expect(offSegment(q, from, to)).toBeLessThan(2e-6)
+    expect(distances.some((d) => d > 1e-5 && d < d0 * 0.9)).toBe(true)
+    expect(distances[distances.length - 1]).toBeLessThan(2e-6)
+    driver.start(500)
+  })
+
+  it('is taken over by a priority-1 incident and a camera alert, one after the other, then returns to the rotation', async () => {
+    const { page, problems } = wall
+    const g = gridCodes[300]
+    const now = new Date().toISOString()
+    const incident = {
+      kind: 'created',
+      incident: {
+        type: 'Feature',
+        id: 990001,
+        geometry: { type: 'Point', coordinates: [g.lon, g.lat] },
+        properties: {
+          id: 990001, source: 'operator', categoryCode: null, priority: 1, state: 'reported', description: '燃气泄漏 · 居民楼一层',
+          address: null, mediaUrls: [], gridCode: g.code, departmentCode: null, assignedUnitId: null, reportedAt: now, filedAt: null,
+          dispatchedAt: null, handledAt: null, reportedBackAt: null, verifiedAt: null, closedAt: null,
+          deadlineAt: new Date(Date.now() + 30 * 60_000).toISOString(), reopenCount: 0,
+        },
+      },
+    }
+    const cam = await server.db.query<{ lon: number; lat: number; grid_code: string }>(`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, grid_code FROM camera WHERE id = $1`, [cameraIds[0]])
+    const c = cam.rows[0]
+    const alert = {
+      op: 'created',
+      alert: {
+        id: 880001, source: 'webhook', sourceId: 'test-1', cameraId: cameraIds[0], type: 'fire', score: 0.91, severity: 'alert',
+        startedAt: now, endedAt: null, serverTime: now, state: 'new', snapshotUrl: null, clipUrl: null, attributes: {},
+        gridCode: c.grid_code, lon: c.lon, lat: c.lat,
+      },
+    }
+    const before = await state(page)
+    server.hub.publishEvent('incidents', g.code, incident)
+    server.hub.publishEvent('alerts', c.grid_code, alert)
+    await page.waitForFunction(() => probeOf().takeover?.key === 'incident:990001', null, { timeout: 3000 })
+    expect(await page.locator('#takeover').isVisible()).toBe(true)
+    expect(await page.locator('#takeover').innerText()).toContain('燃气泄漏')
+    expect(await page.locator('#ticker').innerText()).toContain('燃气泄漏')
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-takeover.png` })
+    // The alert waited its turn, then had the screen for its own time.
+    await page.waitForFunction(() => probeOf().takeover?.key === 'alert:880001', null, { timeout: 11_000 })
+    expect(await page.locator('#takeover').innerText()).toMatch(/火情/)
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-takeover-alert.png` })
+    await page.waitForFunction(() => probeOf().takeover === null && !probeOf().scene.startsWith('takeover'), null, { timeout: 12_000 })
+    const after = await state(page)
+    expect(after.takeoversShown).toBe(before.takeoversShown + 2)
+    expect(await page.locator('#takeover').isVisible()).toBe(false)
+    // Back to the scene the takeover interrupted.
+    expect(after.scene).toBe(before.scene)
+    problems.assertClean()
+  })
+
+  it('reconnects by itself when the live link drops, and keeps moving units', async () => {
+    const { page, problems } = wall
+    server.hub.io.of('/live').disconnectSockets(true)
+    await page.waitForFunction(() => probeOf().socket === 'reconnecting', null, { timeout: 3000, polling: 10 })
+    await page.waitForFunction(() => probeOf().socket === 'connected', null, { timeout: 10_000 })
+    expect(['recovered', 'resynced']).toContain((await state(page)).socketNote)
+    const from = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
+    const to: [number, number] = [round6(from[0] - 0.0008), round6(from[1] + 0.0004)]
+    await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1] }])
+    await page.waitForFunction(
+      ([id, tx, ty]) => {
+        const q = probeOf().unitPosition(id as string)
+        return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < 2e-6
+      },
+      [HAND_UNIT, to[0], to[1]] as const,
+      { timeout: 15_000 },
+    )
+    problems.assertClean()
+    // The pages below each have the machine to themselves.
+    await wall.context.close()
+  })
+
+  it('rotates through its scenes with the dwell time', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    await page.goto(`${server.url}/wall?dwell=5&scenes=city,streets`)
+    await waitReady(page)
+    // Scene changes as they happen: [scene, time].
+    const changes: [string, number][] = []
+    const t0 = Date.now()
+    while (changes.length < 4 && Date.now() - t0 < 30_000) {
+      const s = await page.evaluate(() => probeOf().scene)
+      if (!s.startsWith('takeover') && s !== changes[changes.length - 1]?.[0]) changes.push([s, Date.now()])
+      await page.waitForTimeout(100)
+    }
+    expect(changes.length).toBe(4)
+    expect(new Set(changes.map(([s]) => s)).size).toBe(4)
+    // dwell=5: changes 5 s apart, give or take a slow frame of the software renderer.
+    for (let k = 2; k < changes.length; k++) expect(Math.abs(changes[k][1] - changes[k - 1][1] - 5000)).toBeLessThan(1500)
+    // A street scene, photographed once its flight has landed and before the next one starts.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const scene = await page.evaluate(() => probeOf().scene)
+      await page.waitForFunction((s) => probeOf().scene !== s && probeOf().scene.startsWith('street:'), scene, { timeout: 15_000 })
+      const street = await page.evaluate(() => probeOf().scene)
+      await settle(page)
+      await page.screenshot({ path: `${ARTIFACTS}/wall-street.png` })
+      if ((await page.evaluate(() => probeOf().scene)) === street) break
+    }
+    problems.assertClean()
+    await context.close()
+  })
+
+  for (const head of ['4k', 'triple'] as const) {
+    it(`lays out the ${head} head at its logical size`, async () => {
+      const { page, problems, context } = await openWatchedPage(browser, HEADS[head])
+      await page.goto(`${server.url}/wall?head=${head}&scenes=city&lang=${head === 'triple' ? 'en' : 'zh'}`)
+      await waitReady(page)
+      const box = (await page.locator('#stage').boundingBox())!
+      expect([Math.round(box.width), Math.round(box.height)]).toEqual([HEADS[head].width, HEADS[head].height])
+      await settle(page)
+      const png = await page.screenshot({ path: `${ARTIFACTS}/wall-${head}.png`, timeout: 120_000 })
+      expect(await distinctColours(page, png)).toBeGreaterThan(200)
+      if (head === 'triple') expect(await page.locator('.kpi .label').first().innerText()).toMatch(/[A-Za-z]/)
+      problems.assertClean()
+      await context.close()
+    })
+  }
+
+  it('shows the incident heatmap as a scene', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    await page.goto(`${server.url}/wall?scenes=heatmap,city&dwell=600`)
+    await waitReady(page)
+    await page.waitForFunction(() => probeOf().scene === 'heatmap' && probeOf().layers.heat >= 36, null, { timeout: 10_000 })
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-heatmap.png` })
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('scales the fixed canvas down to a smaller window, letterboxed', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1280, height: 800 })
+    await page.goto(`${server.url}/wall?scenes=city`)
+    await waitReady(page)
+    const box = (await page.locator('#stage').boundingBox())!
+    expect(Math.round(box.width)).toBe(1280)
+    expect(Math.round(box.height)).toBe(720)
+    expect(Math.round(box.y)).toBe(40)
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('recovers after a server restart without a reload', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    // A still camera: the restarted server below has no basemap of its own to serve.
+    await page.goto(`${server.url}/wall?scenes=city&dwell=3600`)
+    await waitReady(page)
+    await driver.stop()
+    const port = new URL(server.url).port
+    server.http.closeAllConnections()
+    await server.close()
+    await page.waitForFunction(() => probeOf().socket === 'reconnecting', null, { timeout: 5000 })
+    const dataDir = mkdtempSync(join(tmpdir(), 'gw-wall-restart-'))
+    try {
+      const config = loadConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'silent', MQTT_PORT: 'off' })
+      restarted = await startServer(config, pino({ level: 'silent' }), { db: server.db })
+      await page.waitForFunction(() => probeOf().socket === 'connected' && probeOf().resyncs >= 1, null, { timeout: 20_000 })
+      expect((await state(page)).socketNote).toBe('resynced')
+      const from = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
+      const to: [number, number] = [round6(from[0] + 0.0005), round6(from[1] - 0.0005)]
+      await postJson(`${restarted.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1] }])
+      await page.waitForFunction(
+        ([id, tx, ty]) => {
+          const q = probeOf().unitPosition(id as string)
+          return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < 2e-6
+        },
+        [HAND_UNIT, to[0], to[1]] as const,
+        { timeout: 15_000 },
+      )
+      expect(await page.locator('#ticker').innerText()).toMatch(/重新同步|resynced/)
+      // While the server was down the browser reported failed connections; nothing else.
+      const unexpected = problems.consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/.test(e))
+      expect(unexpected).toEqual([])
+      expect(problems.foreignRequests).toEqual([])
+    } finally {
+      await context.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+// ---------- helpers ----------
+
+declare function probeOf(): WallProbe
+
+/** Waits for the wall to report ready, and makes `probeOf()` available inside page functions. */
+async function waitReady(page: Page): Promise<void> {
+  await page.addScriptTag({ content: 'window.probeOf = () => window.__gridwatch' })
+  await page.waitForFunction(() => probeOf().ready || probeOf().error, null, { timeout: 90_000 })
+  expect(await page.evaluate(() => probeOf().error)).toBeUndefined()
+}
+
+/** Until the camera is still and its tiles are in (a flight takes 2.5 s, more on a software renderer). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => probeOf().settled, null, { timeout: 20_000 })
+  await page.waitForTimeout(400)
+}
+
+function state(page: Page): Promise<ProbeState> {
+  return page.evaluate(() => {
+    const { unitPosition: _, ...rest } = probeOf()
+    return JSON.parse(JSON.stringify(rest)) as ProbeState
+  })
+}
+
+async function postJson(url: string, body: unknown, expectStatus = 200): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (res.status !== expectStatus) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`)
+}
+
+const at = (g: { lon: number; lat: number }) => ({ lon: g.lon, lat: g.lat })
+/** The live frames carry positions to 6 decimals (~0.1 m). */
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6
+const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0] - b[0], a[1] - b[1])
+
+/** Distance from q to the segment ab (degrees; the segment is short). */
+function offSegment(q: readonly number[], a: readonly number[], b: readonly number[]): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]]
+  const f = Math.max(0, Math.min(1, ((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+  return Math.hypot(q[0] - (a[0] + f * dx), q[1] - (a[1] + f * dy))
+}
+
+/** Distinct colours in a 160x90 thumbnail of the image. */
+function distinctColours(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const img = new Image()
+    img.src = `data:image/png;base64,${b64}`
+    await img.decode()
+    const c = document.createElement('canvas')
+    c.width = 160
+    c.height = 90
+    const ctx = c.getContext('2d')!
+    ctx.drawImage(img, 0, 0, 160, 90)
+    const data = ctx.getImageData(0, 0, 160, 90).data
+    const seen = new Set<number>()
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])
+    return seen.size
+  }, png.toString('base64'))
+}
