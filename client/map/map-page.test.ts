@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, openWatchedPage } from '../../server/testing/browser.ts'
+import { distinctColours, launchBrowser, openWatchedPage } from '../../server/testing/browser.ts'
 import { startDemoServer } from '../../server/testing/demo-server.ts'
 
 const ARTIFACTS = 'test-artifacts'
@@ -48,21 +48,3 @@ describe('map page in headless Chromium', () => {
     await context.close()
   })
 })
-
-/** Distinct colours in a 160x90 thumbnail of the image. */
-function distinctColours(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(async (b64) => {
-    const img = new Image()
-    img.src = `data:image/png;base64,${b64}`
-    await img.decode()
-    const c = document.createElement('canvas')
-    c.width = 160
-    c.height = 90
-    const ctx = c.getContext('2d')!
-    ctx.drawImage(img, 0, 0, 160, 90)
-    const data = ctx.getImageData(0, 0, 160, 90).data
-    const seen = new Set<number>()
-    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])
-    return seen.size
-  }, png.toString('base64'))
-}

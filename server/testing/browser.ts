@@ -85,3 +85,21 @@ export async function openWatchedPage(
     },
   }
 }
+
+/** Distinct colours in a 160x90 thumbnail of a screenshot, decoded by the browser: a blank canvas has a handful. */
+export function distinctColours(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const img = new Image()
+    img.src = `data:image/png;base64,${b64}`
+    await img.decode()
+    const c = document.createElement('canvas')
+    c.width = 160
+    c.height = 90
+    const ctx = c.getContext('2d')!
+    ctx.drawImage(img, 0, 0, 160, 90)
+    const data = ctx.getImageData(0, 0, 160, 90).data
+    const seen = new Set<number>()
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])
+    return seen.size
+  }, png.toString('base64'))
+}
