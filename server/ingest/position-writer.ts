@@ -77,6 +77,9 @@ export class PositionWriter {
   private async drain(): Promise<void> {
     let delay = 100
     while (this.queue.length) {
+      // PGlite answers in microtasks, so without this the next batch would start before the requests already
+      // received got a turn to queue their fixes: one commit per fix instead of one per batch.
+      await new Promise((resolve) => setImmediate(resolve))
       const batch = this.takeBatch()
       const fixes = batch.flatMap((p) => p.fixes)
       for (;;) {
