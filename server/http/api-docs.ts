@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Role } from '../auth/principal.ts'
 
 /** One route as the OpenAPI document describes it; the schemas are the same zod objects the route validates with. */
 export interface RouteDoc {
@@ -14,6 +15,8 @@ export interface RouteDoc {
   response?: z.ZodType
   /** Status codes besides 200 this route answers with on purpose. */
   errors?: number[]
+  /** Roles allowed to call it (checked by the route, listed here so the access tests are generated from this table). */
+  roles?: readonly Role[]
 }
 
 const routes: RouteDoc[] = []
