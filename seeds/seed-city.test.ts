@@ -77,7 +77,17 @@ describeBackends('demo city', ({ db }) => {
   it('does nothing the second time', async () => {
     const before = await cityStats(db())
     const details = await ensureDemoCity(db(), { dataDir, incidents: 999, units: 1 }, log)
-    expect(details.incidents).toBe(3000)
+    expect(details?.incidents).toBe(3000)
     expect(await cityStats(db())).toEqual(before)
+  })
+})
+
+describeBackends('demo city over an imported one', ({ db }) => {
+  it('leaves an imported city alone and says so', async () => {
+    await db().query(`INSERT INTO dataset (name, details) VALUES ('import-grids', '{}')`)
+    const o = opts()
+    expect(await ensureDemoCity(db(), o, log)).toBeNull()
+    expect((await cityStats(db())).grids).toBe(0)
+    expect(existsSync(join(o.dataDir, 'basemap', 'tiles.json'))).toBe(false)
   })
 })

@@ -47,15 +47,16 @@ const DEFAULT_SEED = 'gridwatch-demo'
 /**
  * Makes sure the demo city is in the database and its basemap on disk. Loading happens in one transaction and
  * ends by writing the dataset row, so an interrupted first start leaves nothing half-loaded and simply retries.
+ * Null when the database holds an imported city instead.
  */
-export async function ensureDemoCity(db: Db, opts: DemoCityOptions, log: Logger): Promise<DemoCityDetails> {
+export async function ensureDemoCity(db: Db, opts: DemoCityOptions, log: Logger): Promise<DemoCityDetails | null> {
   const basemapDir = join(opts.dataDir, 'basemap')
   const loaded = await demoCityDetails(db)
   // A city imported with `npm run import` replaces the demo: never seed the demo on top of it.
   const imported = await db.query<{ name: string }>(`SELECT name FROM dataset WHERE name LIKE 'import-%' LIMIT 1`)
   if (!loaded && imported.rows.length) {
     log.info('the database holds an imported city; the demo city is not loaded')
-    return { seed: '', incidents: 0, units: 0, cameras: 0, historyEnd: '' }
+    return null
   }
   const needTiles = !existsSync(join(basemapDir, 'tiles.json'))
   if (loaded && !needTiles) return loaded
