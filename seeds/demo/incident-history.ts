@@ -9,8 +9,8 @@ import {
   INCIDENT_SOURCES,
   PLACE_KINDS,
   type IncidentSource,
+  seasonFactor,
   type PlaceKind,
-  type Season,
 } from './incident-profiles.ts'
 import { localTime, placeKindRates } from './incident-rhythm.ts'
 
@@ -112,13 +112,6 @@ interface CategoryModel {
   descriptions: readonly string[]
   /** Draws an index into INCIDENT_SOURCES; one sampler per local hour, weekdays then weekends. */
   sources: ((rng: Rng) => number)[]
-}
-
-/** Multiplier of a category's weight in a month (0 = January), from its seasonal peak. */
-function seasonFactor(season: Season | undefined, month: number): number {
-  if (!season) return 1
-  const peakMonth = season[0] === 'summer' ? 0 : 6
-  return 1 + season[1] * Math.cos((2 * Math.PI * (month - peakMonth)) / 12)
 }
 
 function buildCategoryModels(): CategoryModel[] {

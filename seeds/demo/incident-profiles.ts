@@ -28,6 +28,13 @@ export type HourShape = keyof typeof HOUR_SHAPES
  */
 export type Season = readonly ['summer' | 'winter', number]
 
+/** Multiplier of a category's weight in a month (0 = January), from its seasonal peak. */
+export function seasonFactor(season: Season | undefined, month: number): number {
+  if (!season) return 1
+  const peakMonth = season[0] === 'summer' ? 0 : 6
+  return 1 + season[1] * Math.cos((2 * Math.PI * (month - peakMonth)) / 12)
+}
+
 export interface IncidentProfile {
   /** Relative frequency in each place kind, in PLACE_KINDS order. */
   readonly places: readonly [number, number, number, number, number]

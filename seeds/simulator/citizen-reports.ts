@@ -1,6 +1,6 @@
 import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
 import { createRng, normal, weightedSampler, type Rng } from '../../geo/random.ts'
-import { HOUR_SHAPES, INCIDENT_PROFILES, INCIDENT_SOURCES, PLACE_KINDS, type Season } from '../demo/incident-profiles.ts'
+import { HOUR_SHAPES, INCIDENT_PROFILES, INCIDENT_SOURCES, PLACE_KINDS, seasonFactor } from '../demo/incident-profiles.ts'
 import { localTime, placeKindRates } from '../demo/incident-rhythm.ts'
 import type { CitizenReport } from './protocols.ts'
 
@@ -45,12 +45,6 @@ const ADDRESS_SHARE = 0.6
 const CITIZEN = INCIDENT_SOURCES.indexOf('citizen')
 const GRID_WORKER = INCIDENT_SOURCES.indexOf('grid_worker')
 
-/** Multiplier of a category's weight in a month (0 = January), from its seasonal peak; as in the history. */
-function seasonFactor(season: Season | undefined, month: number): number {
-  if (!season) return 1
-  const peakMonth = season[0] === 'summer' ? 0 : 6
-  return 1 + season[1] * Math.cos((2 * Math.PI * (month - peakMonth)) / 12)
-}
 
 export class CitizenReportGenerator {
   private readonly rng: Rng
