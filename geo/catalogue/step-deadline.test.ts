@@ -18,6 +18,10 @@ describe('stepDeadline', () => {
     expect(stepDeadline({ ...base, state: 'reported_back' }, limits)?.toISOString()).toBe('2026-03-01T13:00:00.000Z')
   })
 
+  it('keeps a filing that awaits approval on the file clock', () => {
+    expect(stepDeadline({ ...base, state: 'pending_approval' }, limits)?.toISOString()).toBe('2026-03-01T08:30:00.000Z')
+  })
+
   it('keeps a handled case on the handle clock until the handler reports back', () => {
     expect(stepDeadline({ ...base, state: 'handled' }, limits)).toEqual(stepDeadline({ ...base, state: 'dispatched' }, limits))
   })

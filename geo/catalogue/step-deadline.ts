@@ -20,6 +20,7 @@ export function stepDeadline(c: CaseClock, limits: StepLimits): Date | null {
   const due = (from: Date | null, minutes: number) => (from ? new Date(from.getTime() + minutes * MINUTE_MS) : null)
   switch (c.state) {
     case 'reported':
+    case 'pending_approval':
       return due(c.reportedAt, limits.file)
     case 'filed':
       return due(c.filedAt, limits.dispatch)

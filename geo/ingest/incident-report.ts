@@ -6,14 +6,8 @@ import { ParseError, type FieldProblem } from './parse-error.ts'
 export const INCIDENT_SOURCES = ['citizen', 'grid_worker', 'operator', 'camera', 'patrol'] as const
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number]
 
-/**
- * The states a stored incident can be in: the last step it completed, or how it left the loop (voided 作废,
- * rejected 不予立案). A new report is always `reported`.
- */
-export const INCIDENT_STATES = [
-  'reported', 'filed', 'dispatched', 'handled', 'reported_back', 'verified', 'closed', 'voided', 'rejected',
-] as const
-export type IncidentState = (typeof INCIDENT_STATES)[number]
+/** The states a stored incident can be in are the case states of the closed loop; a new report is `reported`. */
+export { CASE_STATES as INCIDENT_STATES, type CaseState as IncidentState } from '../cases/case-states.ts'
 
 export const MAX_DESCRIPTION_CHARS = 4000
 export const MAX_ADDRESS_CHARS = 300

@@ -1,4 +1,5 @@
 import type { Category, CategoryPriority } from '../../geo/catalogue/category.ts'
+import { CASE_STATES, type CaseState } from '../../geo/cases/case-states.ts'
 import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
 import { createRng, normal, weightedSampler, type Rng } from '../../geo/random.ts'
 import type { CityLayers } from '../osm/city-layers.ts'
@@ -45,10 +46,13 @@ export interface IncidentHistoryOptions {
   utcOffsetMinutes?: number
 }
 
-/** The state after the last step a case completed, or how it left the workflow early. */
-export const HISTORIC_INCIDENT_STATES = [
-  'reported', 'filed', 'dispatched', 'handled', 'reported_back', 'verified', 'closed', 'voided', 'rejected',
-] as const
+/**
+ * The state after the last step a case completed, or how it left the workflow early. History files and
+ * approves in one go, so it never leaves a case awaiting approval.
+ */
+export const HISTORIC_INCIDENT_STATES = CASE_STATES.filter(
+  (s): s is Exclude<CaseState, 'pending_approval'> => s !== 'pending_approval',
+)
 export type HistoricIncidentState = (typeof HISTORIC_INCIDENT_STATES)[number]
 
 export interface HistoricIncident {
