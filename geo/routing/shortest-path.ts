@@ -1,5 +1,6 @@
 import { MinHeap } from './min-heap.ts'
 import type { RoutingGraph } from './graph.ts'
+import { searchTree } from './search-tree.ts'
 
 /**
  * Shortest paths on a RoutingGraph: one pair (A* when the graph allows it, else Dijkstra), or a whole tree of
@@ -160,38 +161,12 @@ export interface CostTree {
  * what a dispatcher needs to rank units by road time to an incident with one search.
  */
 export function costTree(graph: RoutingGraph, origin: number, options: CostTreeOptions = {}): CostTree {
-  const costs = new Float64Array(graph.nodeCount).fill(Infinity)
   const start = graph.indexOf.get(origin)
-  let reached = 0
-  if (start !== undefined) {
-    const maxCost = options.maxCostS ?? Infinity
-    const backward = options.direction === 'to'
-    const first = backward ? graph.inStart : graph.outStart
-    const other = backward ? graph.inTail : graph.outHead
-    const cost = backward ? graph.inCost : graph.outCost
-    const heap = scratchOf(graph).heap
-    costs[start] = 0
-    heap.push(start, 0)
-    const settled = new Uint8Array(graph.nodeCount)
-    while (heap.size > 0) {
-      const key = heap.peekKey()
-      const u = heap.pop()
-      if (settled[u] || key > costs[u]) continue
-      settled[u] = 1
-      reached++
-      for (let a: number = first[u], end: number = first[u + 1]; a < end; a++) {
-        const v = other[a]
-        const dv = key + cost[a]
-        if (dv < costs[v] && dv <= maxCost) {
-          costs[v] = dv
-          heap.push(v, dv)
-        }
-      }
-    }
-  }
+  const tree = searchTree(graph, start === undefined ? [] : [{ node: start, costS: 0 }], options)
+  const costs = tree.dist
   return {
     costs,
-    reached,
+    reached: tree.settledCount,
     costS: (nodeId) => {
       const i = graph.indexOf.get(nodeId)
       return i === undefined ? Infinity : costs[i]

@@ -1,0 +1,82 @@
+import type { Queryable } from '../db/db.ts'
+import { areaScope } from '../auth/area-scope.ts'
+import type { Principal } from '../auth/principal.ts'
+import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
+
+/**
+ * Stage one of a recommendation: the available units nearest to a point in a straight line, from the GiST index
+ * on the latest positions (`<->` walks the index in distance order and stops at the limit), within the asker's
+ * jurisdiction.
+ */
+
+export interface ShortlistQuery {
+  lon: number
+  lat: number
+  radiusM: number
+  staleAfterS: number
+  principal: Principal
+}
+
+export interface ShortlistUnit {
+  unitId: string
+  callsign: string
+  gridCode: string | null
+  lon: number
+  lat: number
+  straightMeters: number
+  fixAgeS: number
+}
+
+const COLUMNS = `p.unit_id AS "unitId", u.callsign, p.grid_code AS "gridCode", ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat,
+  greatest(0, extract(epoch FROM now() - p.device_time))::float8 AS "fixAgeS",
+  ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS "straightMeters"`
+
+/**
+ * Available units with a fresh fix within the radius, nearest first. The index orders by distance in degrees,
+ * which stretches north-south against east-west; the limit is a shortlist for road times, and the returned
+ * rows are re-sorted by metres. The exact radius is applied outside the index scan: as a condition beside it,
+ * the planner cannot estimate it and gives up the index walk for a plan some 200 times slower.
+ */
+export async function shortlistUnits(q: Queryable, s: ShortlistQuery, limit: number): Promise<ShortlistUnit[]> {
+  const { sql, params } = shortlistSql(s, limit)
+  const r = await q.query<ShortlistUnit>(sql, params)
+  return r.rows.sort((a, b) => a.straightMeters - b.straightMeters)
+}
+
+/** The shortlist's statement, apart so its plan can be examined (the benchmark reports planning and execution). */
+export function shortlistSql(s: ShortlistQuery, limit: number): { sql: string; params: unknown[] } {
+  const scale = metresPerDegree(s.lat)
+  const dLon = s.radiusM / scale.lon
+  const dLat = s.radiusM / scale.lat
+  const params: unknown[] = [s.lon, s.lat, s.staleAfterS, s.lon - dLon, s.lat - dLat, s.lon + dLon, s.lat + dLat, s.radiusM, limit]
+  const scope = areaScope(s.principal, 'p.grid_code', params)
+  const sql = `SELECT * FROM (
+       SELECT ${COLUMNS}
+       FROM unit_position_latest p JOIN unit u ON u.id = p.unit_id
+       WHERE u.status = 'available'
+         AND p.device_time >= now() - make_interval(secs => $3)
+         AND p.geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)
+         AND ${scope}
+       ORDER BY p.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
+       LIMIT $9) nearest
+     WHERE "straightMeters" <= $8`
+  return { sql, params }
+}
+
+/**
+ * The nearest available units whatever their fix age or distance, leaving out those already listed: what fills
+ * a recommendation when too few fresh units are within the radius (each is then flagged with why).
+ */
+export async function fallbackUnits(q: Queryable, s: ShortlistQuery, exclude: readonly string[], limit: number): Promise<ShortlistUnit[]> {
+  const params: unknown[] = [s.lon, s.lat, exclude, limit]
+  const scope = areaScope(s.principal, 'p.grid_code', params)
+  const r = await q.query<ShortlistUnit>(
+    `SELECT ${COLUMNS}
+     FROM unit_position_latest p JOIN unit u ON u.id = p.unit_id
+     WHERE u.status = 'available' AND p.unit_id <> ALL($3::text[]) AND ${scope}
+     ORDER BY p.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
+     LIMIT $4`,
+    params,
+  )
+  return r.rows.sort((a, b) => a.straightMeters - b.straightMeters)
+}
