@@ -3,7 +3,6 @@ import { CASE_STATES, OPEN_CASE_STATES, type CaseState } from '../../geo/cases/c
 import { UNIT_STATUS_MOVES, type UnitStatus } from '../../geo/cases/unit-status.ts'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { GRID_LEVELS, type GridLevel, type Grids } from '../map/grid-layers.ts'
-import { fetchCategoryNames } from '../wall/api.ts'
 import { areaName, hhmmss, tn } from '../wall/format.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from '../wall/live-feed.ts'
 import { STATUS_COLORS } from '../wall/unit-store.ts'
@@ -82,11 +81,11 @@ main().catch((err: Error) => {
 async function main(): Promise<void> {
   const me = await api<{ username: string; role: string }>('GET', '/api/v1/auth/me')
   $('me').textContent = `${me.username} · ${me.role}`
-  const [tileJson, [street, community, grid], categoryNames, cameras] = await Promise.all([
+  const [tileJson, [street, community, grid], catalogue, departmentList, cameras] = await Promise.all([
     api<{ bounds: [number, number, number, number]; minzoom: number }>('GET', '/basemap/tiles.json'),
     Promise.all(GRID_LEVELS.map((level) => api<Grids>('GET', `/api/v1/grids?level=${level}`))),
-    // Category names come from the Open311 service list; without it the filters show codes only.
-    fetchCategoryNames().catch(() => new Map<string, { zh: string; en: string }>()),
+    api<{ categories: Array<{ code: string; nameZh: string; nameEn: string }> }>('GET', '/api/v1/categories'),
+    api<{ departments: Array<{ code: string; name: string; nameEn: string | null }> }>('GET', '/api/v1/departments'),
     // Camera names for the alert list; without them the ids are shown.
     api<{ features: Array<{ properties: { id: string; name: string; nameEn?: string | null } }> }>('GET', '/api/v1/cameras').catch(() => ({ features: [] })),
   ])
@@ -94,7 +93,8 @@ async function main(): Promise<void> {
   const cameraName = (id: string) => cameraNames.get(id) ?? id
   const areas: Record<GridLevel, Grids> = { street, community, grid }
   const areaByCode = new Map([...street.features, ...community.features, ...grid.features].map((f) => [f.properties.code, f.properties]))
-  const categories = [...categoryNames].map(([code, n]) => ({ code, name: lang === 'en' ? n.en : n.zh })).sort((a, b) => a.code.localeCompare(b.code))
+  const categories = catalogue.categories.map((c) => ({ code: c.code, name: lang === 'en' ? c.nameEn : c.nameZh }))
+  const departments = departmentList.departments.map((d) => ({ code: d.code, name: lang === 'en' ? (d.nameEn ?? d.name) : d.name }))
   const canRecommend = RECOMMEND_ROLES.includes(me.role)
 
   // ---------- state ----------
@@ -430,7 +430,7 @@ async function main(): Promise<void> {
   function openForm(form: StepForm): void {
     if (!detail) return showBanner('info', t(selectedId === null ? 'dispatch.pick' : 'dispatch.stillLoading'))
     if (!formAllowed(form, detail.allowedActions)) return showBanner('info', tn('dispatch.form.notAllowed', stateLabel(detail.case.state)))
-    const fields = stepFields(form, { detail, categories })
+    const fields = stepFields(form, { detail, categories, departments })
     const caseId = detail.case.id
     dialog.open(t(`dispatch.form.${form}` as MessageKey), `#${caseId} ${categoryLabel(detail.case)} · ${stateLabel(detail.case.state)}`, fields, async (values) => {
       const out = stepBody(form, fields, values)

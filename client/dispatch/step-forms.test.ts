@@ -15,7 +15,7 @@ function detail(allowed: CaseAction[], over: Partial<CaseDetail> = {}): CaseDeta
     borderFlag: { flagged: false, distanceM: null, reason: null }, duplicates: [], allowedActions: allowed, ...over,
   }
 }
-const ctx = (allowed: CaseAction[], over: Partial<CaseDetail> = {}) => ({ detail: detail(allowed, over), categories: [{ code: 'EV-0101', name: 'manhole' }] })
+const ctx = (allowed: CaseAction[], over: Partial<CaseDetail> = {}) => ({ detail: detail(allowed, over), categories: [{ code: 'EV-0101', name: 'manhole' }], departments: [{ code: 'MUNICIPAL', name: '市政' }] })
 const defaults = (form: StepForm, allowed: CaseAction[]) => Object.fromEntries(stepFields(form, ctx(allowed)).map((f) => [f.name, f.value ?? '']))
 
 describe('workflow-step forms', () => {

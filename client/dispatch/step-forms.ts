@@ -48,6 +48,8 @@ export interface FormContext {
   detail: CaseDetail
   /** Active categories, code and name in the page language. */
   categories: Array<{ code: string; name: string }>
+  /** Departments a case can go to, name in the page language. */
+  departments: Array<{ code: string; name: string }>
 }
 
 export const formAllowed = (form: StepForm, allowed: readonly CaseAction[]): boolean => FORM_ACTIONS[form].some((a) => allowed.includes(a))
@@ -55,7 +57,7 @@ export const formAllowed = (form: StepForm, allowed: readonly CaseAction[]): boo
 const note = (required: boolean, label: MessageKey = 'dispatch.field.note'): Field => ({ name: 'note', kind: 'textarea', label, required })
 const reason: Field = { name: 'reason', kind: 'textarea', label: 'dispatch.field.reason', required: true }
 
-export function stepFields(form: StepForm, { detail, categories }: FormContext): Field[] {
+export function stepFields(form: StepForm, { detail, categories, departments }: FormContext): Field[] {
   const c = detail.case
   const allowed = detail.allowedActions
   switch (form) {
@@ -85,7 +87,10 @@ export function stepFields(form: StepForm, { detail, categories }: FormContext):
       ]
     case 'dispatch':
       return [
-        { name: 'departmentCode', kind: 'text', label: 'dispatch.field.department', required: false, value: c.departmentCode ?? '' },
+        {
+          name: 'departmentCode', kind: 'select', label: 'dispatch.field.department', required: false, value: c.departmentCode ?? '',
+          options: [{ value: '', label: 'dispatch.field.noDepartment' }, ...departments.map((d) => ({ value: d.code, label: { text: `${d.code} ${d.name}` } }))],
+        },
         { name: 'unitId', kind: 'text', label: 'dispatch.field.unit', required: false },
         note(false),
       ]

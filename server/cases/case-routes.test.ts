@@ -67,6 +67,7 @@ describeBackends('case routes', ({ db }) => {
   }
   const post = (path: string, as: As, body: unknown = {}) => call('POST', path, as, body)
   const get = (path: string, as: As) => call('GET', path, as)
+  const put = (as: As, body: unknown, code: string = CASE_CATEGORIES.lamp) => call('PUT', `/api/v1/categories/${code}`, as, body)
   const dispatcher: As = { role: 'dispatcher', user: 'seat-1' }
   const leader: As = { role: 'supervisor', user: 'leader' }
   const worker: As = { role: 'grid_worker', user: 'worker-a' }
@@ -300,7 +301,6 @@ describeBackends('case routes', ({ db }) => {
 
   it('lets admins, and only admins, edit a category; new deadlines use the new limits', async () => {
     const limits = { file: 10, dispatch: 20, handle: 120, verify: 30 }
-    const put = (as: As, body: unknown, code: string = CASE_CATEGORIES.lamp) => call('PUT', `/api/v1/categories/${code}`, as, body)
     expect((await put(dispatcher, { priority: 1 })).status).toBe(403)
     expect((await put({ role: 'admin' }, { priority: 1 }, 'EV-9999')).status).toBe(404)
     expect((await put({ role: 'admin' }, { limitsMinutes: { file: 10 } })).status).toBe(400)
@@ -311,5 +311,20 @@ describeBackends('case routes', ({ db }) => {
     now = clock(0)
     const id = await insertCase(db(), { state: 'pending_approval', categoryCode: CASE_CATEGORIES.lamp, deadlineAt: clock(10) })
     expect((await post(`/api/v1/cases/${id}/approve`, leader)).body.deadlineAt).toBe(clock(20).toISOString())
+  })
+
+  it('lists the catalogue (retired categories on request) and the departments', async () => {
+    await put({ role: 'admin' }, { active: false }, CASE_CATEGORIES.lamp)
+    const active = await get('/api/v1/categories', dispatcher)
+    expect(active.status).toBe(200)
+    const codes = active.body.categories.map((c: { code: string }) => c.code)
+    expect(codes).not.toContain(CASE_CATEGORIES.lamp)
+    expect(codes).toEqual([...codes].sort())
+    const all = await get('/api/v1/categories?inactive=true', dispatcher)
+    expect(all.body.categories).toContainEqual(expect.objectContaining({ code: CASE_CATEGORIES.lamp, active: false }))
+    expect((await get('/api/v1/categories?inactive=maybe', dispatcher)).status).toBe(400)
+    expect((await get('/api/v1/categories', { role: 'auditor' })).status).toBe(403)
+    const deps = await get('/api/v1/departments', dispatcher)
+    expect(deps.body.departments).toContainEqual(expect.objectContaining({ code: 'MUNICIPAL' }))
   })
 })

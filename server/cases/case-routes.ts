@@ -15,7 +15,7 @@ import type { CaseStore, ActionDetails } from './case-store.ts'
 import { caseDetail, caseQueue, type DetailRules } from './case-queries.ts'
 import { setUnitStatus } from './unit-assignment.ts'
 import { dismissAlert, fileAlert } from './alert-decisions.ts'
-import { categoryPatchSchema, categoryRecordSchema, updateCategory } from './category-store.ts'
+import { categoryPatchSchema, categoryRecordSchema, departmentSchema, listCategories, listDepartments, updateCategory } from './category-store.ts'
 
 /** Who reads the queue and a case: everyone who works with the operational picture. */
 const READERS = OPERATIONS
@@ -159,6 +159,15 @@ documentRoute({
   method: 'post', path: '/api/v1/camera-alerts/{id}/dismiss', summary: 'Dismiss a camera alert with a reason',
   tags: ['cases'], body: AlertDismissBody, response: AlertDecision, errors: [400, 401, 403, 404, 409], roles: rolesFor('file'),
 })
+const CategoriesQuery = z.strictObject({ inactive: z.enum(['true', 'false']).optional().describe('include retired categories') })
+documentRoute({
+  method: 'get', path: '/api/v1/categories', summary: 'The category catalogue (parts and events): codes, names, department, priority, step limits, disposal plan',
+  tags: ['cases'], query: CategoriesQuery, response: z.object({ categories: z.array(categoryRecordSchema) }), errors: [400, 401, 403], roles: READERS,
+})
+documentRoute({
+  method: 'get', path: '/api/v1/departments', summary: 'The departments a case can be dispatched to',
+  tags: ['cases'], response: z.object({ departments: z.array(departmentSchema) }), errors: [401, 403], roles: READERS,
+})
 documentRoute({
   method: 'put', path: '/api/v1/categories/{code}', summary: 'Edit a category: department, priority, step limits, disposal plan, active (new limits apply to deadlines set from now on)',
   tags: ['cases'], body: categoryPatchSchema, response: categoryRecordSchema, errors: [400, 401, 403, 404], roles: ['admin'],
@@ -215,6 +224,15 @@ export function caseRouter({ store, rules = {} }: CaseRouterOptions): Router {
     const { id } = parse(AlertId, req.params, 'params')
     const { reason } = parse(AlertDismissBody, req.body, 'body')
     res.json(await dismissAlert(store, id, principalOf(req), reason))
+  })
+
+  r.get('/api/v1/categories', requireRole(...READERS), async (req, res) => {
+    const q = parse(CategoriesQuery, req.query, 'query')
+    res.json({ categories: await listCategories(store.db, q.inactive === 'true') })
+  })
+
+  r.get('/api/v1/departments', requireRole(...READERS), async (_req, res) => {
+    res.json({ departments: await listDepartments(store.db) })
   })
 
   r.put('/api/v1/categories/:code', requireRole('admin'), json, async (req, res) => {
