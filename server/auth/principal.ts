@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express'
 import { HttpError } from '../http/http-error.ts'
 
-export const ROLES = ['admin', 'supervisor', 'dispatcher', 'analyst', 'grid_worker', 'auditor', 'wall'] as const
+/** `wall` is a read-only display; `gateway` may only post positions in bulk (an ingest service account). */
+export const ROLES = ['admin', 'supervisor', 'dispatcher', 'analyst', 'grid_worker', 'auditor', 'wall', 'gateway'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Who is asking: the one identity every route and socket room decides on. */
@@ -43,3 +44,6 @@ export function withPrincipal(principal: Principal): RequestHandler {
     next()
   }
 }
+
+/** Everyone who works with the operational picture (not the auditor, who reads the audit log, nor a gateway). */
+export const OPERATIONS: readonly Role[] = ['admin', 'supervisor', 'dispatcher', 'analyst', 'grid_worker', 'wall']

@@ -1,0 +1,83 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Request, RequestHandler, Response } from 'express'
+import type { Queryable } from '../db/db.ts'
+import type { Principal } from './principal.ts'
+import { principalOfToken, tokenHash } from './sessions.ts'
+
+export const SESSION_COOKIE = 'gw_session'
+
+/** A principal found for a token is reused this long, so a busy page costs no query per request. */
+const CACHE_MS = 5_000
+
+/** The credential a request carries: `Authorization: Bearer <token>`, else the session cookie. */
+export function credentialOf(headers: IncomingHttpHeaders): string | null {
+  const auth = headers.authorization
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth)
+    return m ? m[1] : null
+  }
+  return cookieValue(headers.cookie, SESSION_COOKIE)
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return null
+}
+
+/** Resolves tokens to principals for HTTP requests and socket handshakes alike. */
+export class Authenticator {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>()
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async principalOf(token: string | null): Promise<Principal | null> {
+    if (!token) return null
+    const key = tokenHash(token)
+    const t = this.now().getTime()
+    const hit = this.cache.get(key)
+    if (hit && hit.until > t) return hit.principal
+    const principal = await principalOfToken(this.db, token, this.now())
+    if (this.cache.size > 10_000) this.cache.clear()
+    this.cache.set(key, { principal, until: t + CACHE_MS })
+    return principal
+  }
+
+  /** After logout, here at once; other server processes stop accepting the token within CACHE_MS. */
+  forget(token: string): void {
+    this.cache.delete(tokenHash(token))
+  }
+
+  /** Sets req.principal when the request carries a valid credential; routes decide what needs one. */
+  middleware(): RequestHandler {
+    return async (req, _res, next) => {
+      try {
+        const principal = await this.principalOf(credentialOf(req.headers))
+        if (principal) req.principal = principal
+        next()
+      } catch (err) {
+        next(err)
+      }
+    }
+  }
+}
+
+/** HTTP-only, same-site only, and Secure whenever the browser reached us over HTTPS (directly or via a proxy). */
+export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date | undefined): void {
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure || req.get('x-forwarded-proto') === 'https',
+    path: '/',
+    ...(expiresAt ? { expires: expiresAt } : {}),
+  })
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure || req.get('x-forwarded-proto') === 'https', path: '/' })
+}
