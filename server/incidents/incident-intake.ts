@@ -3,6 +3,8 @@ import type { Logger } from '../logger.ts'
 import type { GridIndex } from '../../geo/grid-index/grid-index.ts'
 import type { IncidentCreatedEvent, IncidentFeature, IncidentReport } from '../../geo/ingest/incident-report.ts'
 import { findIncident, insertIncident, type IntakeChannel } from './incident-store.ts'
+import { coversArea } from '../auth/area-scope.ts'
+import { HttpError } from '../http/http-error.ts'
 
 export type IncidentPublisher = (gridCode: string | null, event: IncidentCreatedEvent) => void
 
@@ -22,7 +24,14 @@ export function createIncidentIntake(db: Db, grids: GridIndex, log: Logger): Inc
   const publishers: IncidentPublisher[] = []
   return {
     async submit(report, via) {
-      const { id, created } = await insertIncident(db, report, grids.lookup(report.lon, report.lat), via)
+      const gridCode = grids.lookup(report.lon, report.lat)
+      const p = via.jurisdiction
+      if (p && p.areas !== 'all' && (gridCode === null || !coversArea(p, gridCode))) {
+        throw new HttpError(403, 'outside_jurisdiction', 'the position lies outside your jurisdiction', [
+          { path: 'body.lon', message: `grid ${gridCode ?? 'none'} is not under ${p.areas.join(', ')}` },
+        ])
+      }
+      const { id, created } = await insertIncident(db, report, gridCode, via)
       const incident = await findIncident(db, id)
       if (!incident) throw new Error(`incident ${id} vanished after commit`)
       if (created) {

@@ -4,6 +4,8 @@ import { FIXTURE_GRIDS } from '../testing/tracking-fixture.ts'
 import type { IncidentFeature } from '../../geo/ingest/incident-report.ts'
 import { startIncidentServer, type IncidentTestServer } from './incident-test-server.ts'
 import { incidentSnapshot } from './incident-store.ts'
+import { testPrincipal } from '../testing/test-users.ts'
+import { fromIncidentEntry } from '../../geo/ingest/incident-report.ts'
 
 const entry = { categoryCode: 'EV-0101', lon: -56.1631, lat: -34.9064, description: '井盖缺失', address: 'Avenida 18 de Julio 1200' }
 
@@ -90,6 +92,21 @@ describeBackends('incidents API', ({ db }) => {
     expect(res.status).toBe(201)
     expect(((await res.json()) as IncidentFeature).properties.gridCode).toBeNull()
     expect(s.published.at(-1)!.gridCode).toBeNull()
+  })
+
+  it('refuses a report outside the jurisdiction of who sends it, and writes nothing', async () => {
+    const report = (lon: number) => fromIncidentEntry({ ...entry, lon }, { idempotencyKey: null, now: new Date() })
+    const westOnly = testPrincipal('grid_worker', [FIXTURE_GRIDS.west])
+    const before = [await count('incident'), await count('case_event')]
+    for (const lon of [entry.lon, -55.5]) {
+      await expect(s.intake.submit(report(lon), { channel: 'api', actor: 'w', jurisdiction: westOnly })).rejects.toMatchObject({
+        status: 403, code: 'outside_jurisdiction',
+      })
+    }
+    expect([await count('incident'), await count('case_event')]).toEqual(before)
+    const eastOnly = testPrincipal('grid_worker', [FIXTURE_GRIDS.east])
+    const { created } = await s.intake.submit(report(entry.lon), { channel: 'api', actor: 'e', jurisdiction: eastOnly })
+    expect(created).toBe(true)
   })
 
   it('rejects a bad body naming each field, and writes nothing', async () => {

@@ -4,6 +4,7 @@ import type { Queryable } from '../db/db.ts'
 import { badRequestFromZod, HttpError } from '../http/http-error.ts'
 import { Bbox } from '../http/bbox.ts'
 import { documentRoute } from '../http/api-docs.ts'
+import { OPERATIONS, principalOf, requireRole, type Role } from '../auth/principal.ts'
 import { ParseError } from '../../geo/ingest/parse-error.ts'
 import {
   fromIncidentEntry,
@@ -15,6 +16,9 @@ import type { IncidentIntake } from './incident-intake.ts'
 import { findIncident, listIncidents, UnknownCategoryError } from './incident-store.ts'
 
 export const MAX_PAGE = 1000
+
+/** Who enters incidents: the centre's desk and the grid workers on the street. */
+export const INCIDENT_WRITERS: readonly Role[] = ['admin', 'supervisor', 'dispatcher', 'grid_worker']
 
 const IncidentsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional().describe('reported at or after (ISO 8601 with zone)'),
@@ -46,7 +50,8 @@ documentRoute({
   tags: ['incidents'],
   body: incidentEntrySchema,
   response: incidentFeatureSchema,
-  errors: [400, 415],
+  errors: [400, 401, 403, 415],
+  roles: INCIDENT_WRITERS,
 })
 documentRoute({
   method: 'get',
@@ -55,6 +60,7 @@ documentRoute({
   tags: ['incidents'],
   query: IncidentsQuery,
   response: IncidentPage,
+  roles: OPERATIONS,
 })
 documentRoute({
   method: 'get',
@@ -62,21 +68,23 @@ documentRoute({
   summary: 'One incident as a GeoJSON feature',
   tags: ['incidents'],
   response: incidentFeatureSchema,
-  errors: [400, 404],
+  errors: [400, 401, 403, 404],
+  roles: OPERATIONS,
 })
 
 /** Operator entry and reads of incidents. Parses its own JSON body, so it can be mounted anywhere. */
 export function incidentRouter(db: Queryable, intake: IncidentIntake): Router {
   const r = Router()
 
-  r.post('/api/v1/incidents', express.json({ limit: '64kb' }), async (req, res) => {
+  r.post('/api/v1/incidents', requireRole(...INCIDENT_WRITERS), express.json({ limit: '64kb' }), async (req, res) => {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the incident as application/json')
     const report = fromIncidentEntry(req.body, { idempotencyKey: req.get('Idempotency-Key') ?? null, now: new Date() })
-    const { incident, created } = await intake.submit(report, { channel: 'api', actor: null })
+    const principal = principalOf(req)
+    const { incident, created } = await intake.submit(report, { channel: 'api', actor: principal.username, jurisdiction: principal })
     res.status(created ? 201 : 200).location(`/api/v1/incidents/${incident.id}`).json(incident)
   })
 
-  r.get('/api/v1/incidents', async (req, res) => {
+  r.get('/api/v1/incidents', requireRole(...OPERATIONS), async (req, res) => {
     const q = IncidentsQuery.safeParse(req.query)
     if (!q.success) throw badRequestFromZod(q.error, 'query')
     const { since, state, bbox, area, limit, cursor } = q.data
@@ -87,14 +95,15 @@ export function incidentRouter(db: Queryable, intake: IncidentIntake): Router {
       area,
       afterId: cursor === undefined ? undefined : Number(cursor),
       limit,
+      principal: principalOf(req),
     })
     res.json({ type: 'FeatureCollection', features: page.features, next: page.next === null ? null : String(page.next) })
   })
 
-  r.get('/api/v1/incidents/:id', async (req, res) => {
+  r.get('/api/v1/incidents/:id', requireRole(...OPERATIONS), async (req, res) => {
     const p = IncidentId.safeParse(req.params)
     if (!p.success) throw badRequestFromZod(p.error, 'params')
-    const incident = await findIncident(db, p.data.id)
+    const incident = await findIncident(db, p.data.id, principalOf(req))
     if (!incident) throw new HttpError(404, 'not_found', `no incident ${p.data.id}`)
     res.json(incident)
   })

@@ -1,4 +1,6 @@
 import type { Db, Queryable } from '../db/db.ts'
+import type { Principal } from '../auth/principal.ts'
+import { areaScope } from '../auth/area-scope.ts'
 import type { StepLimits } from '../../geo/catalogue/category.ts'
 import { stepDeadline } from '../../geo/catalogue/step-deadline.ts'
 import type { IncidentFeature, IncidentReport, IncidentState } from '../../geo/ingest/incident-report.ts'
@@ -15,6 +17,8 @@ export interface IntakeChannel {
   channel: 'api' | 'open311'
   /** The user or client that submitted it, when known. */
   actor: string | null
+  /** A signed-in user may only report inside their jurisdiction; absent for public channels such as Open311. */
+  jurisdiction?: Principal
   attributes?: Record<string, unknown>
 }
 
@@ -94,8 +98,11 @@ const toFeature = ({ lon, lat, ...properties }: FeatureRow): IncidentFeature => 
   properties,
 })
 
-export async function findIncident(q: Queryable, id: number): Promise<IncidentFeature | null> {
-  const r = await q.query<FeatureRow>(`SELECT ${FEATURE_COLUMNS} FROM incident i WHERE i.id = $1`, [id])
+/** One incident; with a principal, null when it lies outside its jurisdiction. */
+export async function findIncident(q: Queryable, id: number, principal?: Principal): Promise<IncidentFeature | null> {
+  const params: unknown[] = [id]
+  const scope = principal ? areaScope(principal, 'i.grid_code', params) : 'TRUE'
+  const r = await q.query<FeatureRow>(`SELECT ${FEATURE_COLUMNS} FROM incident i WHERE i.id = $1 AND ${scope}`, params)
   return r.rows[0] ? toFeature(r.rows[0]) : null
 }
 
@@ -110,10 +117,14 @@ export interface IncidentFilter {
   /** Only ids above this (keyset paging). */
   afterId?: number
   limit: number
+  /** Only what lies in this principal's jurisdiction. */
+  principal?: Principal
 }
 
 /** One page in id order, and the cursor of the next page (null on the last one). */
 export async function listIncidents(q: Queryable, f: IncidentFilter): Promise<{ features: IncidentFeature[]; next: number | null }> {
+  const params: unknown[] = [f.since ?? null, f.states ?? null, ...(f.bbox ?? [null, null, null, null]), f.area ?? null, f.afterId ?? null, f.limit + 1]
+  const scope = f.principal ? areaScope(f.principal, 'i.grid_code', params) : 'TRUE'
   const r = await q.query<FeatureRow>(
     `SELECT ${FEATURE_COLUMNS} FROM incident i
      WHERE ($1::timestamptz IS NULL OR i.reported_at >= $1)
@@ -121,9 +132,10 @@ export async function listIncidents(q: Queryable, f: IncidentFilter): Promise<{ 
        AND ($3::float8 IS NULL OR i.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
        AND ($7::text IS NULL OR i.grid_code LIKE $7 || '%')
        AND ($8::bigint IS NULL OR i.id > $8)
+       AND ${scope}
      ORDER BY i.id
      LIMIT $9`,
-    [f.since ?? null, f.states ?? null, ...(f.bbox ?? [null, null, null, null]), f.area ?? null, f.afterId ?? null, f.limit + 1],
+    params,
   )
   const more = r.rows.length > f.limit
   const features = r.rows.slice(0, f.limit).map(toFeature)

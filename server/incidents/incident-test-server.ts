@@ -10,6 +10,8 @@ import type { IncidentCreatedEvent } from '../../geo/ingest/incident-report.ts'
 import { createIncidentIntake, type IncidentIntake } from './incident-intake.ts'
 import { incidentRouter } from './incident-routes.ts'
 import { open311Router, type Open311Deps } from './open311-routes.ts'
+import { withPrincipal } from '../auth/principal.ts'
+import { testPrincipal } from '../testing/test-users.ts'
 
 export interface IncidentTestServer {
   base: string
@@ -21,7 +23,7 @@ export interface IncidentTestServer {
 
 /**
  * The incident routes as the app mounts them (Open311 before the app's JSON parser), on the demo catalogue and
- * the two fixture grids around the shared samples' positions.
+ * the two fixture grids around the shared samples' positions, called by a city-wide dispatcher.
  */
 export async function startIncidentServer(db: Db, clients?: Open311Deps['clients']): Promise<IncidentTestServer> {
   await loadCatalogue(db)
@@ -31,6 +33,7 @@ export async function startIncidentServer(db: Db, clients?: Open311Deps['clients
   const published: IncidentTestServer['published'] = []
   intake.onCreated((gridCode, event) => published.push({ gridCode, event }))
   const app = express()
+  app.use(withPrincipal(testPrincipal('dispatcher')))
   app.use(open311Router({ db, intake, log, clients }))
   app.use(express.json({ limit: '1mb' }))
   app.use(incidentRouter(db, intake))

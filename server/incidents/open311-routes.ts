@@ -37,8 +37,9 @@ export interface Open311Client {
 }
 
 /**
- * Keys are not checked yet (the access-control work will): any key is accepted and recorded as a fingerprint
- * (never the key itself), and every report counts as a citizen's.
+ * Citizen intake is public, as GeoReport intends: a citizen has no account, and the api_key only names the
+ * reporting app. Any key is accepted and recorded as a fingerprint (never the key itself), and every report counts
+ * as a citizen's; it enters the closed loop as `reported`, so an operator reviews it before anything is filed.
  */
 export function fingerprintClients(apiKey: string | null): Open311Client {
   return { id: apiKey ? `key-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}` : null, source: 'citizen' }
@@ -76,21 +77,22 @@ const RequestsQuery = z.object({
 
 documentRoute({
   method: 'get', path: `${OPEN311_BASE}/services.json`, summary: 'Open311: the category catalogue as services',
-  tags: ['open311'], query: ServicesQuery, response: z.array(open311ServiceSchema),
+  tags: ['open311'], query: ServicesQuery, response: z.array(open311ServiceSchema), access: 'public',
 })
 documentRoute({
   method: 'post', path: `${OPEN311_BASE}/requests.json`,
   summary: 'Open311: report a problem (service_code = category code; lat/long required). Answers 200 with the new id.',
   tags: ['open311'], body: open311PostSchema, bodyType: 'application/x-www-form-urlencoded', response: open311PostResponseSchema,
+  access: 'public',
 })
 documentRoute({
   method: 'get', path: `${OPEN311_BASE}/requests.json`,
   summary: `Open311: citizens' and grid workers' requests, newest first, at most ${OPEN311_MAX_SPAN_DAYS} days and ${OPEN311_MAX_REQUESTS} requests`,
-  tags: ['open311'], query: RequestsQuery, response: z.array(open311RequestSchema),
+  tags: ['open311'], query: RequestsQuery, response: z.array(open311RequestSchema), access: 'public',
 })
 documentRoute({
   method: 'get', path: `${OPEN311_BASE}/requests/{id}.json`, summary: 'Open311: one request, as a list of one',
-  tags: ['open311'], query: ServicesQuery, response: z.array(open311RequestSchema), errors: [400, 404],
+  tags: ['open311'], query: ServicesQuery, response: z.array(open311RequestSchema), errors: [400, 404], access: 'public',
 })
 
 const KIND_GROUP: Record<Locale, Record<'part' | 'event', string>> = {
@@ -100,11 +102,11 @@ const KIND_GROUP: Record<Locale, Record<'part' | 'event', string>> = {
 
 const STATE_NOTES: Record<Locale, Record<IncidentState, string>> = {
   zh: {
-    reported: '已受理，待立案', filed: '已立案，待派遣', dispatched: '已派遣至责任单位', handled: '已现场处置，待反馈',
+    reported: '已受理，待立案', pending_approval: '已立案，待审批', filed: '已立案，待派遣', dispatched: '已派遣至责任单位', handled: '已现场处置，待反馈',
     reported_back: '已反馈，待核查', verified: '已核查，问题已解决', closed: '已结案', voided: '已作废', rejected: '不予立案',
   },
   en: {
-    reported: 'Received, awaiting filing', filed: 'Filed, awaiting dispatch', dispatched: 'Sent to the responsible department',
+    reported: 'Received, awaiting filing', pending_approval: 'Filed, awaiting approval', filed: 'Filed, awaiting dispatch', dispatched: 'Sent to the responsible department',
     handled: 'Handled on site, result pending', reported_back: 'Result reported, awaiting verification on site', verified: 'Verified on site: resolved',
     closed: 'Closed', voided: 'Voided', rejected: 'Not accepted as a case',
   },
