@@ -1,0 +1,15 @@
+import { expect, it } from 'vitest'
+import { apiUrlOfView, searchOfView, viewFromSearch } from './analyst-view.ts'
+
+it('round-trips a view through the page URL and asks the API only for what the layer takes', () => {
+  const view = viewFromSearch('?layer=kde&cells=h3&res=8&from=2026-03-01T00:00:00Z&cellM=50&lang=en&hours=7-9')
+  expect(view).toEqual({ layer: 'kde', params: { cells: 'h3', res: '8', from: '2026-03-01T00:00:00Z', cellM: '50', hours: '7-9' } })
+  expect(apiUrlOfView(view)).toBe('/api/v1/analytics/kde?from=2026-03-01T00%3A00%3A00Z&hours=7-9&cellM=50')
+  const search = searchOfView({ layer: 'hotspots', params: { weights: 'distance', band: '400' } }, '?lang=en&layer=kde&cellM=50')
+  expect(new URLSearchParams(search).get('lang')).toBe('en')
+  expect(viewFromSearch(search)).toEqual({ layer: 'hotspots', params: { weights: 'distance', band: '400' } })
+})
+
+it('falls back to the hot-spot layer for an unknown one', () => {
+  expect(viewFromSearch('?layer=nope').layer).toBe('hotspots')
+})

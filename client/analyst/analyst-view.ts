@@ -1,0 +1,49 @@
+/**
+ * Everything an analyst view shows, read from and written to the page URL, so that every view is a link that
+ * opens the same map. Names are those of the API's query parameters (plus `layer`), so the API request is the
+ * view's own parameters.
+ */
+export const LAYERS = ['hotspots', 'counts', 'kde', 'compare'] as const
+export type Layer = (typeof LAYERS)[number]
+
+/** Parameters each layer's endpoint understands; anything else in the URL (lang, theme) stays with the page. */
+const FILTERS = ['from', 'to', 'hours', 'days', 'category', 'source', 'priority', 'area'] as const
+const PARAMS: Record<Layer, readonly string[]> = {
+  hotspots: [...FILTERS, 'cells', 'res', 'weights', 'band'],
+  counts: [...FILTERS, 'cells', 'res'],
+  kde: [...FILTERS, 'cellM', 'bandwidth'],
+  compare: [...FILTERS, 'cells', 'res', 'baseline'],
+}
+export const VIEW_PARAMS = [...new Set(Object.values(PARAMS).flat())]
+
+export interface AnalystView {
+  layer: Layer
+  params: Record<string, string>
+}
+
+export function viewFromSearch(search: string): AnalystView {
+  const q = new URLSearchParams(search)
+  const layer = (LAYERS as readonly string[]).includes(q.get('layer') ?? '') ? (q.get('layer') as Layer) : 'hotspots'
+  const params: Record<string, string> = {}
+  for (const name of VIEW_PARAMS) {
+    const v = q.get(name)?.trim()
+    if (v) params[name] = v
+  }
+  return { layer, params }
+}
+
+/** The page URL's search for a view, keeping the parameters that are not the view's (lang, theme). */
+export function searchOfView(view: AnalystView, current: string): string {
+  const q = new URLSearchParams(current)
+  for (const name of [...VIEW_PARAMS, 'layer']) q.delete(name)
+  q.set('layer', view.layer)
+  for (const [k, v] of Object.entries(view.params)) if (v) q.set(k, v)
+  return `?${q.toString()}`
+}
+
+/** The API request behind a view: only the parameters its endpoint takes. */
+export function apiUrlOfView(view: AnalystView): string {
+  const q = new URLSearchParams()
+  for (const name of PARAMS[view.layer]) if (view.params[name]) q.set(name, view.params[name])
+  return `/api/v1/analytics/${view.layer}?${q.toString()}`
+}
