@@ -1,19 +1,11 @@
 import { t, translatePage } from '../i18n.ts'
+import type { AuditEntry } from '../../geo/audit/audit-record.ts'
 
 /*
  * The auditor's page: search the audit log (newest first, paged) and verify its hash chain. The session cookie
  * authenticates; the API refuses every role but auditor and admin.
  */
-interface AuditRow {
-  id: number
-  at: string
-  actor: string
-  actorIp: string | null
-  action: string
-  targetType: string | null
-  targetId: string | null
-  detail: Record<string, unknown>
-}
+type AuditRow = AuditEntry
 
 translatePage()
 document.title = `${t('page.audit')} · ${t('app.name')}`

@@ -1,21 +1,10 @@
 import { lang, t } from '../i18n.ts'
 import { tn } from '../wall/format.ts'
 import { el } from './dom.ts'
+import type { Recommendation as RankedUnit } from '../../geo/dispatch/rank-candidates.ts'
 
-/** One ranked unit from GET /api/v1/dispatch/recommend. */
-export interface Candidate {
-  unitId: string
-  callsign: string
-  gridCode: string | null
-  lon: number
-  lat: number
-  etaSeconds: number | null
-  meters: number | null
-  straightMeters: number
-  fixAgeS: number
-  reasons: Array<{ code: string; zh: string; en: string }>
-  route: { type: 'LineString'; coordinates: [number, number][] } | null
-}
+/** One ranked unit from GET /api/v1/dispatch/recommend, as geo ranks it. */
+export type Candidate = RankedUnit
 
 export interface Recommendation {
   incident: { lon: number; lat: number; caseId: number | null; gridCode: string | null; onRoadNetwork: boolean }

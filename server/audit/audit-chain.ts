@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto'
+import type { AuditRecord } from '../../geo/audit/audit-record.ts'
 
-/** One audit record as it is hashed: everything but the id and the hashes themselves. */
-export interface AuditRecord {
-  /** ISO 8601 with milliseconds, UTC. */
-  at: string
-  actor: string
-  actorIp: string | null
-  action: string
-  targetType: string | null
-  targetId: string | null
-  detail: Record<string, unknown>
-}
+export type { AuditRecord }
 
 export const GENESIS_HASH = '0'.repeat(64)
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.ts'
 import { chainHash, GENESIS_HASH } from './audit-chain.ts'
+import type { AuditEntry } from '../../geo/audit/audit-record.ts'
 
 export type ChainVerdict =
   | { ok: true; rows: number; firstId: number | null; lastId: number | null }
@@ -7,15 +8,7 @@ export type ChainVerdict =
 
 const PAGE = 5000
 
-interface Row {
-  id: number
-  at: string
-  actor: string
-  actorIp: string | null
-  action: string
-  targetType: string | null
-  targetId: string | null
-  detail: Record<string, unknown>
+interface Row extends AuditEntry {
   prevHash: string
   hash: string
 }
