@@ -19,7 +19,7 @@ import { cpuSeconds, CpuMeter, postgresCpuProbe } from './lib/proc-stats.ts'
 import { int, ms, pct, times, type BenchContext, type BenchReport, type BenchRow } from './lib/report.ts'
 import { trackPoint } from './lib/tracks.ts'
 
-const FRAME_MS = 100
+const FRAME_MS = 50
 const TARGET = { p50: 50, p99: 150, eventP99: 25 }
 /** A client whose frames arrive this much later in the last quarter of the window than in the first is falling behind. */
 const LAG_GROWTH_MS = 100
@@ -69,9 +69,9 @@ export async function fanoutBench({ args, city, log }: BenchContext): Promise<Be
     const ready = await nextMessage<ServerReply>(server, (m) => m.kind === 'ready', 600_000)
     if (ready.kind !== 'ready') throw new Error('unexpected reply')
     units = ready.units
-    const injector = new Injector(ready.url, units, s.slices)
+    const injector = new Injector(ready.url, units, s.slices, ready.tokens?.gateway)
     const database = city.source.backend === 'postgres' ? new URL(city.source.url).pathname.slice(1) : undefined
-    measured = await runClients(s, 'sio', ready.url, server, database, log, {
+    measured = await runClients(s, 'sio', ready.url, server, database, log, ready.tokens?.live, {
       beforeWarmup: () => injector.start(),
       onMeasure: (on) => injector.measure(on),
       afterMeasure: () => injector.stop(),
@@ -90,7 +90,7 @@ export async function fanoutBench({ args, city, log }: BenchContext): Promise<Be
     wsServer.send({ kind: 'start-ws', units, slicesPerSecond: s.slices, frameMs: FRAME_MS } satisfies ServerCommand)
     const ready = await nextMessage<ServerReply>(wsServer, (m) => m.kind === 'ready', 60_000)
     if (ready.kind !== 'ready') throw new Error('unexpected reply')
-    baseline = await runClients(s, 'ws', ready.url, wsServer, undefined, log, {})
+    baseline = await runClients(s, 'ws', ready.url, wsServer, undefined, log, undefined, {})
   } finally {
     await stopHelper(wsServer)
   }
@@ -114,6 +114,8 @@ async function runClients(
   /** On PostgreSQL: the benchmark database, whose backends' CPU is counted. */
   database: string | undefined,
   log: import('../server/logger.ts').Logger,
+  /** Bearer token the clients present (gridwatch's /live authenticates every connection). */
+  token: string | undefined,
   hooks: Hooks,
 ): Promise<RunResult> {
   const procs: ChildProcess[] = []
@@ -125,7 +127,7 @@ async function runClients(
       const p = forkHelper(new URL('./lib/fanout-clients.ts', import.meta.url))
       procs.push(p)
       const full = share(s.full, i)
-      p.send({ kind: 'connect', mode, url, full, light: share(s.clients, i) - full, layers: ['units', 'incidents'] } satisfies ClientCommand)
+      p.send({ kind: 'connect', mode, url, full, light: share(s.clients, i) - full, layers: ['units', 'incidents'], token } satisfies ClientCommand)
     }
     await Promise.all(procs.map((p) => nextMessage<ClientReply>(p, (m) => m.kind === 'connected', 600_000)))
     const connectMs = performance.now() - t0
@@ -216,7 +218,7 @@ class Injector {
   private measuring = false
   private s: InjectorStats = Injector.fresh()
 
-  constructor(url: string, private readonly units: FanoutUnit[], private readonly slices: number) {
+  constructor(url: string, private readonly units: FanoutUnit[], private readonly slices: number, private readonly token?: string) {
     const u = new URL(url)
     this.host = u.hostname
     this.port = u.port
@@ -283,7 +285,10 @@ class Injector {
       if (this.inFlight === 0) for (const r of this.idle.splice(0)) r()
     }
     const req = request(
-      { agent: this.agent, host: this.host, port: this.port, method: 'POST', path: '/api/v1/positions', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } },
+      {
+        agent: this.agent, host: this.host, port: this.port, method: 'POST', path: '/api/v1/positions',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))

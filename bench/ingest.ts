@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline as pipe } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
+import { connectAsync } from 'mqtt'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import pino from 'pino'
@@ -38,6 +39,7 @@ import type { MqttJob, MqttResult } from './lib/mqtt-load.ts'
 import { cpuSeconds, CpuMeter, postgresCpuProbe } from './lib/proc-stats.ts'
 import { int, pct, type BenchContext, type BenchReport, type BenchRow } from './lib/report.ts'
 import { loadBenchUnits, trackPoint, type BenchUnit } from './lib/tracks.ts'
+import { BENCH_DEVICE_KEY, benchToken, keyAllDevices } from './lib/bench-auth.ts'
 
 const TARGET_RATE = 24_000
 const TARGET_SHARE = 0.3
@@ -78,6 +80,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
   const osmandConns = numFlag(args, 'osmand-conns', 64)
   const mqttRows = Math.min(rows, numFlag(args, 'mqtt', 3_000, 1_000))
   const prof = boolFlag(args, 'prof')
+  const externalMqtt = args.flags.get('mqtt-url')
 
   const open = await openCity(city.source)
   // Every run goes through this wrapper, which counts the writer's transactions (how well it batches).
@@ -88,6 +91,8 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
     const grids = await loadGridIndex(db)
     const fixes = makeFixes(units, rows)
     await clearPositions(db)
+    const gateway = { authorization: `Bearer ${await benchToken(db, 'gateway')}` }
+    await keyAllDevices(db)
     const results: Measured[] = []
     /** Each run starts and stops this around exactly what it times; CPU is read over the same span. */
     let clock: Clock
@@ -122,7 +127,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
       for (let i = 0; i < fixes.length; i += batch) {
         requests.push({ method: 'POST', path: '/api/v1/positions', body: JSON.stringify(fixes.slice(i, i + batch).map(bulkItem)) })
       }
-      return viaServer(db, { MQTT_PORT: 'off' }, (running) => runLoad(clock, { url: running.url, concurrency: senders, requests }))
+      return viaServer(db, { MQTT_PORT: 'off' }, (running) => runLoad(clock, { url: running.url, concurrency: senders, headers: gateway, requests }))
     })
 
     // (b) The pipeline without HTTP: what parsing, device lookup, filtering and the batched writer cost alone.
@@ -172,6 +177,26 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
         })
       }),
     )
+
+    // (e) The same through an external broker (Mosquitto), with a topic prefix and client id of this run's own.
+    if (externalMqtt) {
+      const run = `gw-bench-${process.pid}`
+      // Mosquitto keeps at most max_queued_messages (default 1,000) waiting for a subscriber beyond its in-flight
+      // window and drops the rest of a burst, QoS 1 or not: the burst stays within that.
+      const externalFixes = mqttFixes.slice(0, 1000)
+      await measure(`MQTT OwnTracks, QoS 1, external broker ${externalMqtt} (1 fix per message)`, externalFixes.length, Math.min(unitCount, externalFixes.length), async (clock) =>
+        viaServer(db, { MQTT_URL: externalMqtt, MQTT_CLIENT_ID: run, MQTT_TOPIC_PREFIX: `${run}/` }, async (running) => {
+          await running.mqtt!.ready
+          return runMqtt(db, clock, {
+            url: externalMqtt,
+            inFlight: 1000,
+            messages: externalFixes.map((f) => ({ topic: `${run}/owntracks/bench/${f.u.deviceId}`, payload: ownTracksPayload(f) })),
+          })
+        }),
+      )
+      // The server's persistent session would otherwise stay on the broker.
+      await (await connectAsync(externalMqtt, { clientId: run, clean: true })).endAsync()
+    }
 
     return report(results, { rows, unitCount, batch, senders, osmandConns, mqttSkipped, backend: city.backend })
   } finally {
@@ -246,7 +271,7 @@ const positionFix = (f: Fix): PositionFix => ({
 })
 
 const osmandPath = (f: Fix) =>
-  `/ingest/osmand?id=${encodeURIComponent(f.u.deviceId)}&timestamp=${f.timeMs}&lat=${f.lat}&lon=${f.lon}` +
+  `/ingest/osmand?id=${encodeURIComponent(f.u.deviceId)}&key=${BENCH_DEVICE_KEY}&timestamp=${f.timeMs}&lat=${f.lat}&lon=${f.lon}` +
   `&speed=${(f.speed / (1852 / 3600)).toFixed(2)}&bearing=${f.heading}&accuracy=5&batt=80`
 
 const ownTracksPayload = (f: Fix) =>

@@ -110,12 +110,12 @@ function onEvent(track: ClientTrack, e: Event): void {
   if (measuringEvents && typeof e.event?.at === 'number') record(stats.events, now - e.event.at)
 }
 
-function connectSio(url: string, layers: string[]): Promise<void> {
+function connectSio(url: string, layers: string[], token?: string): Promise<void> {
   const t0 = performance.now()
   return new Promise<void>((resolve, reject) => {
     const track = new ClientTrack()
     tracks.push(track)
-    const socket: Socket = connect(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 })
+    const socket: Socket = connect(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000, auth: { token } })
     closers.push(() => socket.close())
     // The engine hands each message's text to the decoder; its length is the frame's size on the wire (ASCII).
     let lastBytes = 0
@@ -181,7 +181,7 @@ function lagGrowth(track: ClientTrack): number {
 }
 
 /** Socket.IO by hand: EIO open -> namespace connect -> subscribe (ack with the snapshot) -> frames; pongs. */
-function connectSioLight(url: string, layers: string[]): Promise<void> {
+function connectSioLight(url: string, layers: string[], token?: string): Promise<void> {
   const t0 = performance.now()
   return new Promise<void>((resolve, reject) => {
     const track = new ClientTrack()
@@ -191,7 +191,7 @@ function connectSioLight(url: string, layers: string[]): Promise<void> {
     ws.on('message', (data: Buffer) => {
       switch (data[0]) {
         case 0x30: // EIO open: connect to the namespace
-          ws.send(`40${LIVE_NAMESPACE},`)
+          ws.send(`40${LIVE_NAMESPACE},${token ? JSON.stringify({ token }) : ''}`)
           return
         case 0x32: // EIO ping
           ws.send('3')
@@ -253,7 +253,7 @@ async function connectAll(cmd: Extract<ClientCommand, { kind: 'connect' }>): Pro
       while (next < total) {
         const light = next++ >= cmd.full
         if (cmd.mode === 'ws') await connectWs(cmd.url, light)
-        else await (light ? connectSioLight(cmd.url, cmd.layers) : connectSio(cmd.url, cmd.layers))
+        else await (light ? connectSioLight(cmd.url, cmd.layers, cmd.token) : connectSio(cmd.url, cmd.layers, cmd.token))
       }
     }),
   )

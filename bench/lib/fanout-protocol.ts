@@ -20,14 +20,15 @@ export type ServerCommand =
   | { kind: 'stop' }
 
 export type ServerReply =
-  | { kind: 'ready'; url: string; units: FanoutUnit[] }
+  /** `tokens`: gridwatch only; bearer tokens for the injector (a gateway) and the clients (a wall). */
+  | { kind: 'ready'; url: string; units: FanoutUnit[]; tokens?: { gateway: string; live: string } }
   | { kind: 'measured'; maxBufferedBytes: number; maxWriteBufferPackets: number; published: number; loopDelayP99: number; loopDelayMax: number; profile?: string[] }
 
 // ---- orchestrator <-> client processes ----
 
 export type ClientCommand =
   /** `full` clients decode everything; `light` ones read frame heads only (see fanout-clients.ts). */
-  | { kind: 'connect'; mode: 'sio' | 'ws'; url: string; full: number; light: number; layers: string[] }
+  | { kind: 'connect'; mode: 'sio' | 'ws'; url: string; full: number; light: number; layers: string[]; token?: string }
   | { kind: 'measure'; on: boolean; windowMs?: number }
   /** Stop counting events too and send the stats. */
   | { kind: 'collect' }

@@ -16,6 +16,7 @@ import { LIVE_NAMESPACE } from '../../server/live/live-hub.ts'
 import { Session } from 'node:inspector/promises'
 import { fileURLToPath } from 'node:url'
 import { summarizeProfile, type CpuProfile } from './cpuprofile.ts'
+import { benchToken } from './bench-auth.ts'
 
 const send = (m: ServerReply) => process.send!(m)
 /** How long the server's event loop was blocked at a time: what delays an immediate event. */
@@ -52,7 +53,10 @@ async function start(cmd: Extract<ServerCommand, { kind: 'start' }>): Promise<vo
      FROM unit u JOIN device d ON d.unit_id = u.id AND d.active ORDER BY u.id LIMIT $1`,
     [cmd.units],
   )
-  send({ kind: 'ready', url: running.url, units: units.rows })
+  // The clients watch the whole city, like the command centre's wall.
+  const city = await open.db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city' ORDER BY code LIMIT 1`)
+  const tokens = { gateway: await benchToken(open.db, 'gateway'), live: await benchToken(open.db, 'wall', [city.rows[0].code]) }
+  send({ kind: 'ready', url: running.url, units: units.rows, tokens })
 }
 
 /**

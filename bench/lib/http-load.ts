@@ -9,6 +9,8 @@ export interface LoadJob {
   url: string
   /** In flight at once, each on its own keep-alive connection. */
   concurrency: number
+  /** Sent with every request (credentials). */
+  headers?: Record<string, string>
   requests: Array<{ method: 'GET' | 'POST'; path: string; body?: string }>
 }
 
@@ -29,7 +31,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       const req = request(
         {
           agent, hostname, port, method: r.method, path: r.path,
-          headers: r.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) },
+          headers: { ...job.headers, ...(r.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) }) },
         },
         (res) => {
           const chunks: Buffer[] = []

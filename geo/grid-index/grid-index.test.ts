@@ -16,6 +16,14 @@ describe('buildGridIndex', () => {
     expect(index.lookup(1, 1)).toBe('B')
   })
 
+  it('gives the same answer whatever grid it is hinted at', () => {
+    expect(index.lookup(0.25, 0.25, 'A')).toBe('A')
+    expect(index.lookup(0.25, 0.25, 'B')).toBe('A')
+    expect(index.lookup(1, 1, 'A')).toBe('B')
+    expect(index.lookup(5, 5, 'A')).toBeNull()
+    expect(index.lookup(3, 1, 'no-such-grid')).toBe('B')
+  })
+
   it('answers null outside every grid', () => {
     expect(index.lookup(5, 5)).toBeNull()
     expect(index.lookup(-0.1, 1)).toBeNull()

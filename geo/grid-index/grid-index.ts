@@ -5,8 +5,11 @@ import { distanceToBoundaryM } from './distance-to-boundary.ts'
 import { metresPerDegree } from '../grids/metres-per-degree.ts'
 
 export interface GridIndex {
-  /** Code of the grid containing the point (or, outside them all, the nearest within the snap distance), or null. */
-  lookup(lon: number, lat: number): string | null
+  /**
+   * Code of the grid containing the point (or, outside them all, the nearest within the snap distance), or null.
+   * `hint`: a grid the point is likely in (a unit's last one), tested first: most fixes stay in their grid.
+   */
+  lookup(lon: number, lat: number, hint?: string | null): string | null
   readonly size: number
 }
 
@@ -33,6 +36,7 @@ export function buildGridIndex(
   }
   if (grids.length === 0) index.add(0, 0, 0, 0)
   index.finish()
+  const byCode = new Map(grids.map((g) => [g.properties.code, g]))
 
   function nearestWithin(lon: number, lat: number): string | null {
     const scale = metresPerDegree(lat)
@@ -49,7 +53,9 @@ export function buildGridIndex(
   }
   return {
     size: grids.length,
-    lookup(lon, lat) {
+    lookup(lon, lat, hint) {
+      const likely = hint ? byCode.get(hint) : undefined
+      if (likely && pointInPolygon(lon, lat, likely.geometry)) return hint!
       for (const i of index.search(lon, lat, lon, lat)) {
         const g = grids[i]
         if (g && pointInPolygon(lon, lat, g.geometry)) return g.properties.code

@@ -72,7 +72,7 @@ describe('simulator against the demo server', () => {
   })
 
   it('shows the units on duty with fresh positions in the units API', async () => {
-    const res = await fetch(`${server.url}/api/v1/units`)
+    const res = await fetch(`${server.url}/api/v1/units`, { headers: server.headers })
     expect(res.status).toBe(200)
     const body = (await res.json()) as {
       features: { geometry: { coordinates: [number, number] } | null; properties: { id: string; fixAgeS: number | null } }[]

@@ -22,6 +22,7 @@ import { RoadNetwork } from './road-network.ts'
 import { DEFAULT_REPORT_INTERVALS, type ReportIntervals } from './unit-profiles.ts'
 import { UnitModel, type SimFix } from './unit-model.ts'
 import { loadWorld } from './world.ts'
+import { deviceBasicAuth, issueDeviceKeys } from '../../server/auth/device-keys.ts'
 
 /**
  * The live simulator: patrol units driving the road graph and reporting like real trackers, cameras raising
@@ -105,6 +106,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const t0 = Date.now()
   const world = await loadWorld(opts.db, Math.max(0, Math.floor(opts.units)))
   const net = new RoadNetwork(world.nodes, world.edges)
+  // Like an admin provisioning phones: each simulated device gets a fresh key (stored hashed) and sends it.
+  const deviceKeys = await issueDeviceKeys(opts.db, world.units.map((u) => u.deviceId))
+  const deviceAuth = (deviceId: string) => deviceBasicAuth(deviceId, deviceKeys.get(deviceId) ?? '')
   if (world.units.length < opts.units) {
     log.info({ requested: opts.units, inDatabase: world.unitsWithDevice }, `simulator: simulating the ${world.units.length} units the database has`)
   }
@@ -155,12 +159,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const outboxOptions = { log, maxInFlight }
   const osmand = new Outbox<SimFix>({
     ...outboxOptions, name: 'osmand', gate: serverGate,
-    deliver: (fix) => httpOutcome(() => http.request('GET', osmandPath(fix))),
+    deliver: (fix) => httpOutcome(() => http.request('GET', osmandPath(fix), deviceAuth(fix.deviceId))),
   })
   const owntracksHttp = new Outbox<SimFix>({
     ...outboxOptions, name: 'owntracks-http', gate: serverGate,
     deliver: (fix) =>
-      httpOutcome(() => http.request('POST', '/ingest/owntracks', ownTracksHttpHeaders(fix.deviceId), JSON.stringify(ownTracksLocation(fix)))),
+      httpOutcome(() => http.request('POST', '/ingest/owntracks', { ...ownTracksHttpHeaders(fix.deviceId), ...deviceAuth(fix.deviceId) }, JSON.stringify(ownTracksLocation(fix)))),
   })
   const mqttOutcome = async (topic: string, payload: string): Promise<Outcome> => {
     if (!mqtt) return { kind: 'drop', reason: 'no MQTT client' }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import { describeBackends } from '../testing/backends.ts'
-import { bulkInsert, bulkInsertAll } from './bulk-insert.ts'
+import { bulkInsert, bulkInsertAll, numberArray, textArray } from './bulk-insert.ts'
 
 const nodeColumns = [
   { name: 'id', type: 'int4' },
@@ -32,5 +32,12 @@ describeBackends('bulk insert', ({ db }) => {
     await expect(bulkInsert(db(), 'road_node', nodeColumns, [[5000, 'POINT(0 0)'], [5001, 'NOT WKT']])).rejects.toThrow()
     const r = await db().query('SELECT count(*)::int AS n FROM road_node WHERE id >= 5000')
     expect(r.rows[0]).toEqual({ n: 0 })
+  })
+
+  it('builds array literals that the database reads back exactly', async () => {
+    const texts = ['plain', '', 'NULL', 'null', 'a,b', '{x}', 'say "hi"', 'back\\slash', ' padded ', 'tab\there', '网格', null]
+    const numbers = [0, -1.5, 1e-7, 123456789.123456, 1795000000123, null]
+    const r = await db().query<{ t: Array<string | null>; n: Array<number | null> }>('SELECT $1::text[] AS t, $2::float8[] AS n', [textArray(texts), numberArray(numbers)])
+    expect(r.rows[0]).toEqual({ t: texts, n: numbers })
   })
 })

@@ -31,6 +31,38 @@ export async function bulkInsert(
   return r.affectedRows
 }
 
+/*
+ * Array literals built by hand. A driver encodes an array parameter element by element through its generic
+ * value conversion (type checks, Date formatting, quoting every string); for a 5,000-row batch of a dozen
+ * columns that was a large share of the writer's time. These make the same text in one pass.
+ */
+
+/** `{a,"b c",NULL}`: quotes only the elements PostgreSQL would misread unquoted. */
+export function textArray(values: ReadonlyArray<string | null>): string {
+  let out = '{'
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (i > 0) out += ','
+    if (v === null) out += 'NULL'
+    else if (v === '' || NEEDS_QUOTES.test(v) || (v.length === 4 && v.toUpperCase() === 'NULL')) out += `"${v.replace(ESCAPED, '\\$&')}"`
+    else out += v
+  }
+  return out + '}'
+}
+
+const NEEDS_QUOTES = /[{}",\\\s]/
+const ESCAPED = /["\\]/g
+
+/** `{1.5,-2,NULL}` for a float8[], float4[] or integer[] parameter. Numbers must be finite. */
+export function numberArray(values: ReadonlyArray<number | null>): string {
+  let out = '{'
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    out += (i > 0 ? ',' : '') + (v === null ? 'NULL' : String(v))
+  }
+  return out + '}'
+}
+
 /** Feeds an iterable through bulkInsert in batches; returns the number of rows written. */
 export async function bulkInsertAll<T>(
   q: Queryable,

@@ -17,6 +17,17 @@ export interface RouteDoc {
   errors?: number[]
   /** Roles allowed to call it (checked by the route, listed here so the access tests are generated from this table). */
   roles?: readonly Role[]
+  /**
+   * For routes not behind a user session, what protects them instead: nothing (`public`: health, Open311 reads,
+   * the login form), a per-device ingest key (`device-key`) or an HMAC signature (`signature`). A route with
+   * neither `roles` nor `access` fails the generated access tests.
+   */
+  access?: 'public' | 'device-key' | 'signature'
+}
+
+/** Every documented route (the generated access tests walk this). */
+export function documentedRoutes(): readonly RouteDoc[] {
+  return routes
 }
 
 const routes: RouteDoc[] = []
@@ -61,9 +72,21 @@ export function openApiDocument(): object {
       summary: r.summary,
       tags: r.tags,
       parameters: [...pathParams, ...queryParams],
+      ...(r.roles ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': r.roles } : {}),
+      ...(r.access && r.access !== 'public' ? { 'x-access': r.access } : {}),
       ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: jsonSchema(r.body) } } } } : {}),
       responses,
     }
   }
-  return { openapi: '3.1.0', info: { title: 'gridwatch API', version: '1' }, paths }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'gridwatch API', version: '1' },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/v1/auth/login or an admin-issued API token' },
+        session: { type: 'apiKey', in: 'cookie', name: 'gw_session' },
+      },
+    },
+    paths,
+  }
 }

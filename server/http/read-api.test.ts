@@ -3,7 +3,7 @@ import { startDemoServer } from '../testing/demo-server.ts'
 
 describe('read API and its OpenAPI document', () => {
   let server: Awaited<ReturnType<typeof startDemoServer>>
-  const get = (path: string) => fetch(server.url + path)
+  const get = (path: string) => fetch(server.url + path, { headers: server.headers })
   beforeAll(async () => {
     server = await startDemoServer()
   })
@@ -27,7 +27,7 @@ describe('read API and its OpenAPI document', () => {
   it("returns a unit's track in a window, and says what is wrong with a bad one", async () => {
     const t = Date.now() - 120_000
     const batch = [0, 1, 2].map((i) => ({ deviceId: 'unit-0002', time: new Date(t + i * 10_000).toISOString(), lat: -34.9055, lon: -56.19 + i * 0.0005 }))
-    await fetch(`${server.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) })
+    await fetch(`${server.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.headers }, body: JSON.stringify(batch) })
     const track = (await (await get('/api/v1/units/unit-0002/track')).json()) as { features: { geometry: { coordinates: number[] }; properties: { verdict: string } }[] }
     expect(track.features.map((f) => f.geometry.coordinates[0])).toEqual([-56.19, -56.1895, -56.189])
 
@@ -45,7 +45,7 @@ describe('read API and its OpenAPI document', () => {
     expect(body.checks.database.ok).toBe(true)
     const bulk = body.feeds.find((f) => f.feed === 'positions-bulk')!
     expect(bulk.ok).toBeGreaterThan(0)
-    await fetch(`${server.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })
+    await fetch(`${server.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.headers }, body: '[]' })
     const after = (await (await get('/readyz')).json()) as typeof body
     expect(after.feeds.find((f) => f.feed === 'positions-bulk')!.rejected).toBe(bulk.rejected + 1)
   })

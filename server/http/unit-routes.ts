@@ -6,6 +6,8 @@ import { unitTrack } from '../store/unit-track.ts'
 import { badRequestFromZod, HttpError } from './http-error.ts'
 import { Bbox } from './bbox.ts'
 import { documentRoute } from './api-docs.ts'
+import { OPERATIONS, principalOf, requireRole, type Role } from '../auth/principal.ts'
+import { audited } from '../audit/audit-http.ts'
 
 const UnitsQuery = z.object({
   bbox: Bbox.optional(),
@@ -31,20 +33,27 @@ const TrackQuery = z
     path: ['to'],
   })
 
-documentRoute({ method: 'get', path: '/api/v1/units', summary: 'Units with their latest position (GeoJSON)', tags: ['units'], query: UnitsQuery })
+/** Personnel tracks are a restricted layer: these roles, and only with an explicit `tracks` layer grant. */
+const TRACK_ROLES: readonly Role[] = ['admin', 'supervisor', 'dispatcher']
+
 documentRoute({
-  method: 'get', path: '/api/v1/units/{id}/track', summary: "A unit's fixes in a time window (default the last hour, at most 24 h)",
-  tags: ['units'], query: TrackQuery, errors: [400, 404],
+  method: 'get', path: '/api/v1/units', summary: 'Units with their latest position (GeoJSON), within your jurisdiction', tags: ['units'],
+  query: UnitsQuery, roles: OPERATIONS,
+})
+documentRoute({
+  method: 'get', path: '/api/v1/units/{id}/track',
+  summary: "A unit's fixes in a time window (default the last hour, at most 24 h). Restricted: needs the `tracks` layer grant; every view is audited",
+  tags: ['units'], query: TrackQuery, errors: [400, 401, 403, 404], roles: TRACK_ROLES,
 })
 
 /** Units with their latest position as GeoJSON; a unit that has not reported yet has a null geometry. */
 export function unitRouter(db: Queryable, cityCode: () => string): Router {
   const r = Router()
-  r.get('/api/v1/units', async (req, res) => {
+  r.get('/api/v1/units', requireRole(...OPERATIONS), async (req, res) => {
     const q = UnitsQuery.safeParse(req.query)
     if (!q.success) throw badRequestFromZod(q.error, 'query')
     const now = Date.now()
-    const rows = await unitsWithPositions(db, q.data.area ?? cityCode(), q.data.bbox)
+    const rows = await unitsWithPositions(db, q.data.area ?? cityCode(), q.data.bbox, principalOf(req))
     res.json({
       type: 'FeatureCollection',
       features: rows.map(({ lon, lat, ...p }) => ({
@@ -56,11 +65,15 @@ export function unitRouter(db: Queryable, cityCode: () => string): Router {
     })
   })
 
-  r.get('/api/v1/units/:id/track', async (req, res) => {
+  const trackViewed = audited('track.view', (req) => ({ type: 'unit', id: String(req.params.id) }))
+  r.get('/api/v1/units/:id/track', requireRole(...TRACK_ROLES), trackViewed, async (req, res) => {
+    const principal = principalOf(req)
+    if (!principal.layers.has('tracks')) throw new HttpError(403, 'forbidden', 'personnel tracks need the "tracks" layer grant')
     const q = TrackQuery.safeParse(req.query)
     if (!q.success) throw badRequestFromZod(q.error, 'query')
-    const track = await unitTrack(db, req.params.id, q.data.from, q.data.to, q.data.all)
-    if (!track) throw new HttpError(404, 'not_found', `no unit "${req.params.id}"`)
+    const unitId = String(req.params.id)
+    const track = await unitTrack(db, unitId, q.data.from, q.data.to, q.data.all, principal)
+    if (!track) throw new HttpError(404, 'not_found', `no unit "${unitId}"`)
     res.json(track)
   })
   return r

@@ -11,6 +11,9 @@ import { loadDeviceRegistry } from './device-registry.ts'
 import { PositionWriter } from './position-writer.ts'
 import { PositionPipeline } from './position-pipeline.ts'
 import { ingestRouter } from './ingest-routes.ts'
+import { DeviceKeys } from '../auth/device-keys.ts'
+import { withPrincipal } from '../auth/principal.ts'
+import { testPrincipal } from '../testing/test-users.ts'
 
 const log = pino({ level: 'silent' })
 const t0 = Date.now() - 3_600_000
@@ -35,7 +38,7 @@ describe.runIf(canRunPrivatePostgres())('a real PostgreSQL server stopped and st
     const grids = await insertTrackingFixture(db)
     writer = new PositionWriter(db, log, { maxQueued: 200, maxRetryMs: 300 })
     pipeline = new PositionPipeline(await loadDeviceRegistry(db), grids, writer)
-    const http = await listenRouters(ingestRouter(pipeline))
+    const http = await listenRouters(withPrincipal(testPrincipal('gateway')), ingestRouter(pipeline, new DeviceKeys(db)))
     base = http.url
     closeHttp = http.close
   }, 120_000)

@@ -17,10 +17,6 @@ export interface PipelineRules {
 
 export const DEFAULT_PIPELINE_RULES: PipelineRules = { clock: DEFAULT_CLOCK_LIMITS, filter: DEFAULT_FILTER_RULES, dwell: DEFAULT_DWELL_RULES }
 
-export interface UnitGridTransition extends GridTransition {
-  unitId: string
-}
-
 export interface SubmitResult {
   /** New fixes stored (redeliveries of stored ones are acknowledged but not counted). */
   received: number
@@ -33,9 +29,9 @@ export interface SubmitResult {
  * grid transitions per fix, then the batched writer. Resolves once the fixes are committed.
  */
 export class PositionPipeline {
-  private readonly last = new Map<string, LastFix>()
+  /** Each unit's last accepted fix, and its grid (where its next fix is looked for first). */
+  private readonly last = new Map<string, LastFix & { gridCode: string | null }>()
   private readonly dwell = new Map<string, DwellState>()
-  private readonly transitionListeners: Array<(t: UnitGridTransition) => void> = []
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -51,19 +47,21 @@ export class PositionPipeline {
       'SELECT unit_id, device_time, ST_X(geom) AS lon, ST_Y(geom) AS lat, grid_code FROM unit_position_latest',
     )
     for (const p of r.rows) {
-      this.last.set(p.unit_id, { deviceTime: new Date(p.device_time), lon: p.lon, lat: p.lat })
+      this.last.set(p.unit_id, { deviceTime: new Date(p.device_time), lon: p.lon, lat: p.lat, gridCode: p.grid_code })
       this.dwell.set(p.unit_id, initialDwell(p.grid_code))
     }
-  }
-
-  onGridTransition(listener: (t: UnitGridTransition) => void): void {
-    this.transitionListeners.push(listener)
   }
 
   /** Throws ParseError naming each bad item (by index when there are several) and stores nothing. */
   async submit(fixes: readonly PositionFix[]): Promise<SubmitResult> {
     const serverTime = this.now()
-    const units = await Promise.all(fixes.map((f) => this.registry.unitOf(f.deviceId)))
+    // Known devices are answered at once; only a device not seen yet costs a query (and a wait).
+    const units = fixes.map((f) => this.registry.knownUnitOf(f.deviceId) ?? null)
+    const unseen = units.flatMap((u, i) => (u === null ? [i] : []))
+    if (unseen.length) {
+      const found = await Promise.all(unseen.map((i) => this.registry.unitOf(fixes[i].deviceId)))
+      unseen.forEach((i, k) => (units[i] = found[k]))
+    }
     const problems: FieldProblem[] = []
     const at = (i: number, field: string) => (fixes.length > 1 ? `[${i}].${field}` : field)
     fixes.forEach((f, i) => {
@@ -77,21 +75,23 @@ export class PositionPipeline {
     const order = fixes.map((_, i) => i).sort((a, b) => fixes[a].deviceTime.getTime() - fixes[b].deviceTime.getTime())
     const stored: StoredFix[] = order.map((i) => this.judge(fixes[i], units[i]!, serverTime))
     const fresh = await this.writer.write(stored)
-    return { received: fresh.length, accepted: fresh.filter((f) => f.verdict === 'accepted').length }
+    let accepted = 0
+    for (const f of fresh) if (f.verdict === 'accepted') accepted++
+    return { received: fresh.length, accepted }
   }
 
   private judge(fix: PositionFix, unitId: string, serverTime: Date): StoredFix {
-    const gridCode = this.grids.lookup(fix.lon, fix.lat)
-    const verdict = judgeFix(this.last.get(unitId), fix, this.rules.filter)
-    let confirmed: GridTransition | null = null
+    const last = this.last.get(unitId)
+    const gridCode = this.grids.lookup(fix.lon, fix.lat, last?.gridCode)
+    const verdict = judgeFix(last, fix, this.rules.filter)
+    let transition: GridTransition | null = null
     if (verdict === 'accepted') {
-      this.last.set(unitId, { deviceTime: fix.deviceTime, lon: fix.lon, lat: fix.lat })
+      this.last.set(unitId, { deviceTime: fix.deviceTime, lon: fix.lon, lat: fix.lat, gridCode })
       // A unit's first fix places it without an "entered" event: it was there before it switched on.
-      const [state, transition] = stepDwell(this.dwell.get(unitId) ?? initialDwell(gridCode), gridCode, fix.deviceTime, this.rules.dwell)
+      const [state, confirmed] = stepDwell(this.dwell.get(unitId) ?? initialDwell(gridCode), gridCode, fix.deviceTime, this.rules.dwell)
       this.dwell.set(unitId, state)
-      confirmed = transition
-      if (transition) for (const l of this.transitionListeners) l({ ...transition, unitId })
+      transition = confirmed
     }
-    return { ...fix, unitId, serverTime, gridCode, verdict, transition: confirmed }
+    return { ...fix, unitId, serverTime, gridCode, verdict, transition }
   }
 }

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../db/db.ts'
+import { numberArray, textArray } from '../db/bulk-insert.ts'
 import type { Logger } from '../logger.ts'
 import type { StoredFix } from './stored-fix.ts'
 
@@ -9,9 +10,14 @@ export interface WriterOptions {
   maxQueued: number
   /** Retry delay after a failed commit doubles up to this. */
   maxRetryMs: number
+  /**
+   * Transactions in flight at once. On PostgreSQL (a pool) the next batch is encoded and sent while the previous
+   * one commits; PGlite runs every query on this thread, one at a time, so more would only interleave them.
+   */
+  concurrency: number
 }
 
-export const DEFAULT_WRITER_OPTIONS: WriterOptions = { maxBatch: 5000, maxQueued: 100_000, maxRetryMs: 5000 }
+export const DEFAULT_WRITER_OPTIONS: Omit<WriterOptions, 'concurrency'> = { maxBatch: 5000, maxQueued: 100_000, maxRetryMs: 5000 }
 
 /** The buffer is full: the caller should answer 503 with Retry-After. */
 export class BackPressureError extends Error {
@@ -33,8 +39,10 @@ interface Pending {
 export class PositionWriter {
   private queue: Pending[] = []
   private queued = 0
-  private running: Promise<void> | null = null
+  private active = 0
+  private scheduled = false
   private closed = false
+  private idle: Array<() => void> = []
   private readonly listeners: Array<(fixes: StoredFix[]) => void> = []
   readonly options: WriterOptions
 
@@ -43,7 +51,7 @@ export class PositionWriter {
     private readonly log: Logger,
     options: Partial<WriterOptions> = {},
   ) {
-    this.options = { ...DEFAULT_WRITER_OPTIONS, ...options }
+    this.options = { ...DEFAULT_WRITER_OPTIONS, concurrency: db.backend === 'postgres' ? 2 : 1, ...options }
   }
 
   /** Called with the fixes each commit newly stored (redeliveries are not repeated). */
@@ -62,40 +70,53 @@ export class PositionWriter {
     if (this.queued + fixes.length > this.options.maxQueued) return Promise.reject(new BackPressureError(5))
     this.queued += fixes.length
     const done = new Promise<StoredFix[]>((resolve) => this.queue.push({ fixes, resolve }))
-    this.running ??= this.drain().finally(() => {
-      this.running = null
-    })
+    this.schedule()
     return done
   }
 
   /** Stop taking work and wait until everything taken is committed. */
   async close(): Promise<void> {
     this.closed = true
-    while (this.running) await this.running
+    while (this.queue.length || this.active || this.scheduled) await new Promise<void>((resolve) => this.idle.push(resolve))
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Starts batches while there is room. It first lets the event loop turn once: requests already received get to
+   * queue their fixes, so they share a commit (PGlite answers in microtasks, and without this each fix of a
+   * burst of single-fix requests would get a commit of its own).
+   */
+  private schedule(): void {
+    if (this.scheduled || this.active >= this.options.concurrency || this.queue.length === 0) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      while (this.active < this.options.concurrency && this.queue.length) {
+        this.active++
+        void this.commit(this.takeBatch()).finally(() => {
+          this.active--
+          this.schedule()
+          if (!this.active && !this.scheduled && !this.queue.length) for (const wake of this.idle.splice(0)) wake()
+        })
+      }
+    })
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const fixes = batch.length === 1 ? batch[0].fixes : batch.flatMap((p) => p.fixes)
+    const rows = new FixRows(fixes)
     let delay = 100
-    while (this.queue.length) {
-      // PGlite answers in microtasks, so without this the next batch would start before the requests already
-      // received got a turn to queue their fixes: one commit per fix instead of one per batch.
-      await new Promise((resolve) => setImmediate(resolve))
-      const batch = this.takeBatch()
-      const fixes = batch.flatMap((p) => p.fixes)
-      for (;;) {
-        try {
-          const fresh = await this.db.transaction((tx) => storeFixes(tx, fixes))
-          delay = 100
-          this.queued -= fixes.length
-          const isFresh = new Set(fresh)
-          batch.forEach((p) => p.resolve(p.fixes.filter((f) => isFresh.has(f))))
-          if (fresh.length) for (const l of this.listeners) l(fresh)
-          break
-        } catch (err) {
-          this.log.warn({ err: (err as Error).message, fixes: fixes.length, retryInMs: delay }, 'position batch not committed; retrying')
-          await new Promise((r) => setTimeout(r, delay))
-          delay = Math.min(delay * 2, this.options.maxRetryMs)
-        }
+    for (;;) {
+      try {
+        const fresh = await this.db.transaction((tx) => rows.store(tx))
+        this.queued -= fixes.length
+        const isFresh = fresh.length === fixes.length ? null : new Set(fresh)
+        for (const p of batch) p.resolve(isFresh ? p.fixes.filter((f) => isFresh.has(f)) : p.fixes)
+        if (fresh.length) for (const l of this.listeners) l(fresh)
+        return
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, fixes: fixes.length, retryInMs: delay }, 'position batch not committed; retrying')
+        await new Promise((r) => setTimeout(r, delay))
+        delay = Math.min(delay * 2, this.options.maxRetryMs)
       }
     }
   }
@@ -112,80 +133,108 @@ export class PositionWriter {
   }
 }
 
-const COLUMNS = `unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg, accuracy_m, battery_pct, grid_code, source, verdict`
+const key = (unitId: string, ms: number) => `${unitId}\u0000${ms}`
 
 /**
- * History first, skipping fixes already stored (a redelivery); then, from what was new and accepted, the newest
- * per unit becomes the latest position unless the stored one is newer still (out-of-order delivery).
- * Returns the fixes that were new.
+ * One batch, encoded once (a retried batch is not encoded again). Storing it writes the history first, skipping
+ * fixes already stored (a redelivery); then, from what was new and accepted, the newest per unit becomes the
+ * latest position unless the stored one is newer still (out-of-order delivery); it returns the fixes that were
+ * new. Fixes are deduplicated by their key
+ * (unit, device time; the first wins) and ordered by unit, then time: concurrent batches then take their row
+ * locks in the same order and cannot deadlock, and each unit's newest fix comes last.
  */
-export async function storeFixes(q: Queryable, fixes: StoredFix[]): Promise<StoredFix[]> {
-  const cols = {
-    unit: fixes.map((f) => f.unitId),
-    device: fixes.map((f) => f.deviceId),
-    deviceTime: fixes.map((f) => f.deviceTime),
-    serverTime: fixes.map((f) => f.serverTime),
-    lon: fixes.map((f) => f.lon),
-    lat: fixes.map((f) => f.lat),
-    speed: fixes.map((f) => f.speedMps),
-    heading: fixes.map((f) => f.headingDeg),
-    accuracy: fixes.map((f) => f.accuracyM),
-    battery: fixes.map((f) => f.batteryPct),
-    grid: fixes.map((f) => f.gridCode),
-    source: fixes.map((f) => f.source),
-    verdict: fixes.map((f) => f.verdict),
-  }
-  const inserted = await q.query<{ i: number }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[],
-         $7::float4[], $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::text[], $13::text[])
-         WITH ORDINALITY AS u(unit_id, device_id, device_time, server_time, lon, lat, speed, heading, accuracy,
-           battery, grid_code, source, verdict, i)
-     ), ins AS (
-       INSERT INTO position_history (${COLUMNS})
-       SELECT DISTINCT ON (unit_id, device_time) unit_id, device_id, device_time, server_time,
-         ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, battery, grid_code, source, verdict
-       FROM input ORDER BY unit_id, device_time, i
-       ON CONFLICT (unit_id, device_time) DO NOTHING
-       RETURNING unit_id, device_time
-     )
-     SELECT min(input.i)::int AS i FROM ins JOIN input USING (unit_id, device_time) GROUP BY ins.unit_id, ins.device_time`,
-    [cols.unit, cols.device, cols.deviceTime, cols.serverTime, cols.lon, cols.lat, cols.speed, cols.heading,
-      cols.accuracy, cols.battery, cols.grid, cols.source, cols.verdict],
-  )
-  const fresh = inserted.rows.map((r) => fixes[r.i - 1]).sort((a, b) => a.deviceTime.getTime() - b.deviceTime.getTime())
-  const newest = new Map<string, StoredFix>()
-  for (const f of fresh) if (f.verdict === 'accepted') newest.set(f.unitId, f)
-  if (newest.size) await upsertLatest(q, [...newest.values()])
-  const moves = fresh.filter((f) => f.transition)
-  if (moves.length) {
-    await q.query(
-      `INSERT INTO unit_grid_transition (unit_id, at, from_grid, to_grid)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-      [moves.map((f) => f.unitId), moves.map((f) => f.transition!.at), moves.map((f) => f.transition!.from), moves.map((f) => f.transition!.to)],
+class FixRows {
+  private readonly unique: StoredFix[]
+  private readonly history: unknown[]
+
+  constructor(fixes: StoredFix[]) {
+    const byKey = new Map<string, StoredFix>()
+    for (const f of fixes) {
+      const k = key(f.unitId, f.deviceTime.getTime())
+      if (!byKey.has(k)) byKey.set(k, f)
+    }
+    this.unique = [...byKey.values()].sort((a, b) =>
+      a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime(),
     )
+    this.history = [...columns(this.unique), textArray(this.unique.map((f) => f.verdict))]
   }
-  return fresh
+
+  async store(q: Queryable): Promise<StoredFix[]> {
+    // Times travel as epoch milliseconds (float8, exact below 2^53) and become timestamptz in the database.
+    const inserted = await q.query<{ n: number; units: string[] | null; times: number[] | null }>(
+      `WITH ins AS (
+         INSERT INTO position_history (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
+           accuracy_m, battery_pct, grid_code, source, verdict)
+         SELECT unit_id, device_id, to_timestamp(device_ms / 1000), to_timestamp(server_ms / 1000),
+           ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, battery, grid_code, source, verdict
+         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float4[],
+           $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::text[], $13::text[])
+           AS u(unit_id, device_id, device_ms, server_ms, lon, lat, speed, heading, accuracy, battery, grid_code, source, verdict)
+         ON CONFLICT (unit_id, device_time) DO NOTHING
+         RETURNING unit_id, device_time
+       )
+       -- Usually every fix is new and only the count comes back; the keys only when some were not.
+       SELECT count(*)::int AS n,
+         CASE WHEN count(*) < $14 THEN coalesce(array_agg(unit_id), '{}') END AS units,
+         CASE WHEN count(*) < $14 THEN coalesce(array_agg((extract(epoch FROM device_time) * 1000)::float8), '{}') END AS times
+       FROM ins`,
+      [...this.history, this.unique.length],
+    )
+    const { n, units, times } = inserted.rows[0]
+    let fresh = this.unique
+    if (n < this.unique.length) {
+      const stored = new Set(units!.map((u, i) => key(u, times![i])))
+      fresh = this.unique.filter((f) => stored.has(key(f.unitId, f.deviceTime.getTime())))
+    }
+    const newest: StoredFix[] = []
+    for (const f of fresh) {
+      if (f.verdict !== 'accepted') continue
+      if (newest.length && newest[newest.length - 1].unitId === f.unitId) newest[newest.length - 1] = f
+      else newest.push(f)
+    }
+    if (newest.length) await upsertLatest(q, newest)
+    const moves = fresh.filter((f) => f.transition)
+    if (moves.length) {
+      await q.query(
+        `INSERT INTO unit_grid_transition (unit_id, at, from_grid, to_grid)
+         SELECT unit_id, to_timestamp(at_ms / 1000), from_grid, to_grid
+         FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[]) AS u(unit_id, at_ms, from_grid, to_grid)
+         ON CONFLICT DO NOTHING`,
+        [
+          textArray(moves.map((f) => f.unitId)), numberArray(moves.map((f) => f.transition!.at.getTime())),
+          textArray(moves.map((f) => f.transition!.from)), textArray(moves.map((f) => f.transition!.to)),
+        ],
+      )
+    }
+    return fresh
+  }
+}
+
+/** The columns history and latest share, as array literals, in the order of the SQL's unnest. */
+function columns(fixes: StoredFix[]): string[] {
+  return [
+    textArray(fixes.map((f) => f.unitId)), textArray(fixes.map((f) => f.deviceId)),
+    numberArray(fixes.map((f) => f.deviceTime.getTime())), numberArray(fixes.map((f) => f.serverTime.getTime())),
+    numberArray(fixes.map((f) => f.lon)), numberArray(fixes.map((f) => f.lat)), numberArray(fixes.map((f) => f.speedMps)),
+    numberArray(fixes.map((f) => f.headingDeg)), numberArray(fixes.map((f) => f.accuracyM)), numberArray(fixes.map((f) => f.batteryPct)),
+    textArray(fixes.map((f) => f.gridCode)), textArray(fixes.map((f) => f.source)),
+  ]
 }
 
 async function upsertLatest(q: Queryable, fixes: StoredFix[]): Promise<void> {
   await q.query(
     `INSERT INTO unit_position_latest (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
        accuracy_m, battery_pct, grid_code, source)
-     SELECT unit_id, device_id, device_time, server_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading,
-       accuracy, battery, grid_code, source
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[],
+     SELECT unit_id, device_id, to_timestamp(device_ms / 1000), to_timestamp(server_ms / 1000),
+       ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, battery, grid_code, source
+     FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
        $7::float4[], $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::text[])
-       AS u(unit_id, device_id, device_time, server_time, lon, lat, speed, heading, accuracy, battery, grid_code, source)
+       AS u(unit_id, device_id, device_ms, server_ms, lon, lat, speed, heading, accuracy, battery, grid_code, source)
      ON CONFLICT (unit_id) DO UPDATE SET device_id = excluded.device_id, device_time = excluded.device_time,
        server_time = excluded.server_time, geom = excluded.geom, speed_mps = excluded.speed_mps,
        heading_deg = excluded.heading_deg, accuracy_m = excluded.accuracy_m, battery_pct = excluded.battery_pct,
        grid_code = excluded.grid_code, source = excluded.source
      WHERE excluded.device_time > unit_position_latest.device_time`,
-    [
-      fixes.map((f) => f.unitId), fixes.map((f) => f.deviceId), fixes.map((f) => f.deviceTime), fixes.map((f) => f.serverTime),
-      fixes.map((f) => f.lon), fixes.map((f) => f.lat), fixes.map((f) => f.speedMps), fixes.map((f) => f.headingDeg),
-      fixes.map((f) => f.accuracyM), fixes.map((f) => f.batteryPct), fixes.map((f) => f.gridCode), fixes.map((f) => f.source),
-    ],
+    columns(fixes),
   )
 }

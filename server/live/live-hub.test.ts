@@ -23,13 +23,13 @@ describe('live hub over Socket.IO', () => {
   const post = (lon: number, unit = 'unit-0001') =>
     fetch(`${server.url}/api/v1/positions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.gatewayToken}` },
       body: JSON.stringify([{ deviceId: unit, time: new Date((t += 5000)).toISOString(), lat: -34.9055, lon }]),
     })
 
   beforeAll(async () => {
     server = await startDemoServer()
-    client = connect(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'] })
+    client = connect(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token: server.token } })
     client.on('units', (f: UnitFrame) => frames.push(f))
     await new Promise<void>((resolve) => client.on('connect', () => resolve()))
   })

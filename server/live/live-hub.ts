@@ -5,8 +5,9 @@ import type { Queryable } from '../db/db.ts'
 import type { Logger } from '../logger.ts'
 import type { StoredFix } from '../ingest/stored-fix.ts'
 import { unitsWithPositions } from '../store/unit-queries.ts'
-import { room, roomsForGrid } from './jurisdiction-rooms.ts'
+import { room, roomsForGrid, subscriptionArea } from './jurisdiction-rooms.ts'
 import { toUnitMove, type UnitFrame, type UnitMove } from './unit-frame.ts'
+import { UnitSnapshots } from './unit-snapshots.ts'
 
 export const LIVE_NAMESPACE = '/live'
 export const LIVE_LAYERS = ['units', 'incidents', 'alerts', 'cases', 'kpi'] as const
@@ -14,6 +15,14 @@ export type LiveLayer = (typeof LIVE_LAYERS)[number]
 export type EventLayer = Exclude<LiveLayer, 'units'>
 
 const RECOVERY_MS = 2 * 60_000
+/** How long a room's shared units snapshot is kept current from frames before it is read from the database again. */
+const SNAPSHOT_MAX_AGE_MS = 2000
+/**
+ * Packets queued for a client that is not reading them fast enough (a frame every `frameMs`, so ~1-2 s of them).
+ * Past this it skips frames, sees the gap in the sequence and asks for a new snapshot, instead of falling
+ * further behind unnoticed while the server's memory fills.
+ */
+const MAX_QUEUED_PACKETS = 20
 
 const SubscribeRequest = z.object({ layers: z.array(z.enum(LIVE_LAYERS)).min(1) })
 
@@ -72,7 +81,8 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     return n
   }
   let pending = new Map<string, UnitMove>()
-  const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitsWithPositions(db, area)]])
+  const unitViews = new UnitSnapshots((area) => unitsWithPositions(db, area), SNAPSHOT_MAX_AGE_MS)
+  const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitViews.rows(room('units', area), area)]])
 
   live.on('connection', (socket: Socket) => {
     // Until sign-in exists every client sees the whole city; the access-control work narrows this per user.
@@ -84,8 +94,11 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
         ack({ error: { code: 'invalid_request', message: req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } })
         return
       }
+      // Only rooms inside the principal's jurisdiction (server/auth/socket-auth.ts authenticated the handshake).
+      const scoped = subscriptionArea(socket.data, raw)
+      if ('error' in scoped) return ack(scoped)
       try {
-        const area = socket.data.jurisdiction as string
+        const area = scoped.area
         const reply: Record<string, { seq: number; rows: unknown }> = {}
         for (const layer of new Set(req.data.layers)) {
           const r = room(layer, area)
@@ -134,6 +147,19 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
   live.on(PEER_POSITIONS, addMoves)
   live.on(PEER_EVENT, sendEvent)
 
+  const lagging = new Set<string>()
+  const findLagging = (): string[] => {
+    for (const socket of live.sockets.values()) {
+      const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0
+      if (queued > MAX_QUEUED_PACKETS) {
+        if (!lagging.has(socket.id)) log.warn({ socket: socket.id, queued }, 'live client is not keeping up; skipping its frames until it catches up')
+        lagging.add(socket.id)
+      } else lagging.delete(socket.id)
+    }
+    for (const id of lagging) if (!live.sockets.has(id)) lagging.delete(id)
+    return [...lagging]
+  }
+
   const timer = setInterval(() => {
     if (pending.size === 0) return
     const batch = pending
@@ -148,7 +174,11 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
         moves.push(move)
       }
     }
-    for (const [r, moves] of byRoom) live.local.to(r).emit('units', { seq: nextSeq(r), t, moves } satisfies UnitFrame)
+    const skip = findLagging()
+    for (const [r, moves] of byRoom) {
+      live.local.to(r).except(skip).emit('units', { seq: nextSeq(r), t, moves } satisfies UnitFrame)
+      unitViews.framed(r, moves)
+    }
   }, opts.frameMs)
 
   return {

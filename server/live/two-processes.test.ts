@@ -7,6 +7,7 @@ import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from '../testing/backends.ts'
 import { freePort } from '../testing/free-port.ts'
+import { createTestUser } from '../testing/test-users.ts'
 import { ensureDemoCity } from '../../seeds/seed-city.ts'
 import { LIVE_NAMESPACE } from './live-hub.ts'
 import type { UnitFrame } from './unit-frame.ts'
@@ -23,12 +24,14 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
   let dispose: () => Promise<void>
   let dataDir = ''
   let client: Socket
+  let token = ''
 
   beforeAll(async () => {
     const test = await openTestDb('postgres')
     dispose = test.dispose
     dataDir = mkdtempSync(join(tmpdir(), 'gw-2p-'))
     await ensureDemoCity(test.db, { dataDir, incidents: 500, units: 20, cameras: 20 }, pino({ level: 'silent' }))
+    ;({ token } = await createTestUser(test.db, { role: 'admin' }))
     const dbName = (await test.db.query<{ d: string }>('SELECT current_database() AS d')).rows[0]!.d
     const databaseUrl = new URL(process.env.DATABASE_URL!)
     databaseUrl.pathname = `/${dbName}`
@@ -40,6 +43,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
         env: {
           ...process.env, DATABASE_URL: databaseUrl.href, REDIS_STREAM: stream, PORT: String(port), HOST: '127.0.0.1',
           DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'warn', MQTT_URL: '', MQTT_PORT: 'off',
+          ADMIN_PASSWORD: 'two-processes-admin-password',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       })
@@ -58,13 +62,13 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
   })
 
   it('delivers a position ingested by one process to a client of the other', async () => {
-    client = connect(`${urls[1]}${LIVE_NAMESPACE}`, { transports: ['websocket'] })
+    client = connect(`${urls[1]}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token } })
     const snap = (await client.emitWithAck('subscribe', { layers: ['units'] })) as { units: { rows: unknown[] } }
     expect(snap.units.rows).toHaveLength(20)
     const frame = new Promise<UnitFrame>((resolve) => client.on('units', resolve))
     const res = await fetch(`${urls[0]}/api/v1/positions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify([{ deviceId: 'unit-0001', time: new Date().toISOString(), lat: -34.9055, lon: -56.188 }]),
     })
     expect(res.status).toBe(200)

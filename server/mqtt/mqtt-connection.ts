@@ -14,7 +14,12 @@ export interface MqttConnectionOptions {
   log: Logger
   /** Reconnect delay (ms). */
   reconnectMs?: number
+  /** Messages being handled at once, at most (default 1000); past this, mqtt.js stops reading the socket. */
+  maxInFlight?: number
 }
+
+/** Answered to mqtt.js for a QoS 1 message: "do not acknowledge it (yet)"; we send its PUBACK after the commit. */
+const HELD = new Error('acknowledged after commit')
 
 export interface MqttConnection {
   /** Resolves when the subscriptions are first granted (never, if the broker cannot be reached). */
@@ -38,8 +43,14 @@ export function redactUrl(url: string): string {
 /**
  * Gridwatch's MQTT client, the same whether the broker is Mosquitto/EMQX or the embedded one: a persistent
  * session (clean: false) with QoS 1 subscriptions, reconnecting for ever, and every message acknowledged only
- * when `deliver` says so. mqtt.js hands messages over one at a time and sends the PUBACK in handleMessage's
- * callback, so that callback runs only after the message's records are committed.
+ * when `deliver` says so.
+ *
+ * mqtt.js hands messages over one at a time and would send each PUBACK from handleMessage's callback, so one
+ * message would have to commit before the next could even be read: one transaction per message. Instead the
+ * callback is answered at once with HELD (which mqtt.js takes as "no PUBACK") and up to `maxInFlight` messages
+ * are handled together, sharing the writer's commits. Messages on one topic (one phone, one Frigate feed) are
+ * handled in the order they came; PUBACKs go out in the order the messages came, as MQTT requires, each only
+ * once its message and all before it are answered.
  */
 export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
   const log = opts.log.child({ component: 'mqtt', broker: redactUrl(opts.url) })
@@ -54,19 +65,63 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
     resubscribe: false,
   }
   const client = connect(opts.url, clientOptions)
+  // mqtt.js's own way of sending a packet (its handlers call it the same way); checked so an upgrade that
+  // renames it fails here, loudly, rather than leaving every message unacknowledged.
+  const sendPacket = (client as unknown as { _sendPacket?: (packet: { cmd: 'puback'; messageId: number }) => void })._sendPacket?.bind(client)
+  if (!sendPacket) throw new Error('this mqtt.js version has no _sendPacket: the PUBACK path needs updating')
+  const maxInFlight = opts.maxInFlight ?? 1000
   let closed = false
   // Which connection a message came on. A PUBACK is only sent on that connection: mqtt.js would queue one
   // made while disconnected and send it on the next connection, where the packet id may by then name another
   // message. A message whose connection is gone is redelivered by the broker and acknowledged then.
   let connection = 0
-  client.on('close', () => connection++)
+  /** This connection's QoS 1 messages not yet acknowledged, in the order they came. */
+  let unanswered: Array<{ messageId: number; ack: boolean | null }> = []
+  let inFlight = 0
+  let paused: (() => void) | null = null
+  const tails = new Map<string, Promise<unknown>>()
+  client.on('close', () => {
+    connection++
+    unanswered = []
+  })
+
+  const flush = () => {
+    while (unanswered.length && unanswered[0].ack !== null) {
+      const m = unanswered.shift()!
+      // Left unacknowledged (closing): the broker redelivers it, and the ones after it, next session.
+      if (!m.ack || closed) {
+        unanswered = []
+        return
+      }
+      sendPacket({ cmd: 'puback', messageId: m.messageId })
+    }
+  }
 
   client.handleMessage = (packet, done) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload)
+    const topic = packet.topic
+    const entry = packet.qos === 1 ? { messageId: packet.messageId!, ack: null as boolean | null } : null
+    if (entry) unanswered.push(entry)
     const on = connection
-    void opts.deliver(packet.topic, payload).then((ack) => {
-      if (ack && on === connection && !closed) done()
+    inFlight++
+    const handled = (tails.get(topic) ?? Promise.resolve()).then(() => opts.deliver(topic, payload))
+    tails.set(topic, handled)
+    void handled.then((ack) => {
+      if (tails.get(topic) === handled) tails.delete(topic)
+      inFlight--
+      if (paused && inFlight < maxInFlight) {
+        const resume = paused
+        paused = null
+        resume()
+      }
+      if (!entry) return
+      entry.ack = ack
+      if (on === connection) flush()
     })
+    // QoS 2 never arrives (we subscribe at QoS 1); QoS 0 needs no acknowledgement.
+    const next = () => (entry ? done(HELD) : done())
+    if (inFlight < maxInFlight) next()
+    else paused = next
   }
 
   let resolveReady!: () => void

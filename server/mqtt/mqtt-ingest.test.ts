@@ -39,15 +39,15 @@ const BROKERS: Array<[string, string | undefined]> = [['embedded', undefined], [
 class Gate {
   mode: 'open' | 'hold' | 'fail' = 'open'
   entered = 0
-  private release: (() => void) | null = null
+  private held: Array<() => void> = []
   async pass(): Promise<void> {
     this.entered++
     if (this.mode === 'fail') throw Object.assign(new Error('database unavailable'), { code: 'ECONNREFUSED' })
-    if (this.mode === 'hold') await new Promise<void>((resolve) => (this.release = resolve))
+    if (this.mode === 'hold') await new Promise<void>((resolve) => this.held.push(resolve))
   }
   open(): void {
     this.mode = 'open'
-    this.release?.()
+    for (const release of this.held.splice(0)) release()
   }
 }
 
@@ -228,6 +228,30 @@ describeBackends('MQTT ingest', ({ db }) => {
           gate.open()
           await vi.waitFor(() => expect(acked).toEqual([topic]), { timeout: 5000, interval: 20 })
           expect(await historyAt(tst)).toEqual([{ unit_id: 'unit-0001', grid_code: FIXTURE_GRIDS.west }])
+        } finally {
+          broker!.aedes.off('ack', onAck)
+        }
+      })
+
+      it.runIf(kind === 'embedded')('handles messages of different phones at once and acknowledges them in the order they came', async () => {
+        const devices = ['unit-0007', 'unit-0001', 'unit-0002']
+        const topics = devices.map((d) => `${prefix}owntracks/patrol/${d}`)
+        const acked: string[] = []
+        const onAck = (packet: PublishPacket | PubrelPacket, client: Client) => {
+          if (client.id === clientId && 'topic' in packet && topics.includes(packet.topic)) acked.push(packet.topic)
+        }
+        broker!.aedes.on('ack', onAck)
+        try {
+          gate.mode = 'hold'
+          const entered = gate.entered
+          const tst = ownTracks.tst + 17
+          for (const d of devices) await publish(`owntracks/patrol/${d}`, { ...ownTracks, tst })
+          // All three are in the pipeline together, none acknowledged: one at a time, only the first would be.
+          await vi.waitFor(() => expect(gate.entered).toBe(entered + 3), { timeout: 5000, interval: 20 })
+          expect(acked).toEqual([])
+          gate.open()
+          await vi.waitFor(() => expect(acked).toEqual(topics), { timeout: 5000, interval: 20 })
+          expect(await historyAt(tst)).toHaveLength(2)
         } finally {
           broker!.aedes.off('ack', onAck)
         }

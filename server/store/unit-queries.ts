@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/db.ts'
+import type { Principal } from '../auth/principal.ts'
+import { areaScope } from '../auth/area-scope.ts'
 
 export interface UnitRow {
   id: string
@@ -17,9 +19,11 @@ export interface UnitRow {
 
 /**
  * Every unit under a jurisdiction (area code prefix) with its latest position, if it has reported. A unit that
- * has not reported yet counts where its home grid is.
+ * has not reported yet counts where its home grid is. With a principal, also only what lies in its jurisdiction.
  */
-export async function unitsWithPositions(q: Queryable, areaPrefix: string, bbox?: readonly number[]): Promise<UnitRow[]> {
+export async function unitsWithPositions(q: Queryable, areaPrefix: string, bbox?: readonly number[], principal?: Principal): Promise<UnitRow[]> {
+  const params: unknown[] = [areaPrefix, ...(bbox ?? [null, null, null, null])]
+  const scope = principal ? areaScope(principal, 'coalesce(p.grid_code, u.grid_code)', params) : 'TRUE'
   const r = await q.query<UnitRow>(
     `SELECT u.id, u.callsign, u.type, u.status, u.station_id AS "stationId", u.org_code AS "orgCode",
             ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.heading_deg AS "headingDeg", p.speed_mps AS "speedMps",
@@ -28,8 +32,9 @@ export async function unitsWithPositions(q: Queryable, areaPrefix: string, bbox?
      FROM unit u LEFT JOIN unit_position_latest p ON p.unit_id = u.id
      WHERE coalesce(p.grid_code, u.grid_code, '') LIKE $1 || '%'
        AND ($2::float8 IS NULL OR p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+       AND ${scope}
      ORDER BY u.id`,
-    [areaPrefix, ...(bbox ?? [null, null, null, null])],
+    params,
   )
   return r.rows
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import express, { type Express, type Router } from 'express'
+import express, { type Express, type RequestHandler } from 'express'
 import pino from 'pino'
 import { errorHandler } from '../http/http-error.ts'
 
@@ -19,8 +19,8 @@ export async function listen(app: Express): Promise<{ url: string; server: Serve
   }
 }
 
-/** Routers under test behind the real JSON error handler, served on a random port. */
-export function listenRouters(...routers: Router[]): ReturnType<typeof listen> {
+/** Routers (and middleware such as withPrincipal before them) behind the real JSON error handler, on a random port. */
+export function listenRouters(...routers: RequestHandler[]): ReturnType<typeof listen> {
   const app = express()
   for (const r of routers) app.use(r)
   app.use(errorHandler(pino({ level: 'silent' })))
