@@ -15,10 +15,11 @@ describe('analyst page in headless Chromium', () => {
   let browser: Browser
   let token: string
   let grids: number
+  let city: string
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     ;[server, browser] = await Promise.all([startDemoServer(), launchBrowser()])
-    const city = (await server.db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city'`)).rows[0].code
+    city = (await server.db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city'`)).rows[0].code
     token = (await createTestUser(server.db, { role: 'analyst', areas: [city] })).token
     grids = (await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_area WHERE level = 'grid'`)).rows[0].n
   })
@@ -73,6 +74,157 @@ describe('analyst page in headless Chromium', () => {
     expect(legend).toContain('Increase 99%')
     expect(legend).not.toContain('热点')
     problems.assertClean()
+    await context.close()
+  })
+
+  it('shows the 综合评价 per department from the URL with formulas, sorts it, switches to grids and exports CSV', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    await page.goto(`${server.url}/analyst?layer=counts&eval=department&${WINDOW}&token=${token}`)
+    const probeOf = () => page.evaluate(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch)
+    await page.waitForFunction(() => {
+      const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+      return (p.ready && p.evaluation) || p.error
+    }, null, { timeout: 60_000 })
+    const first = await probeOf()
+    expect(first.error).toBeUndefined()
+    expect(first.evaluation?.level).toBe('department')
+    expect(first.evaluation?.rows).toBeGreaterThan(1)
+    const panel = page.locator('#evaluation')
+    expect(await panel.locator('thead').innerText()).toMatch(/结案率[\s\S]*及时解决率[\s\S]*派遣按时率/)
+    expect(await panel.locator('.formulas').innerText()).toContain('结案率 = 结案数 ÷ 立案数')
+    // Every rate carries the fraction it is made of.
+    const closureCol = 1 + (await panel.locator('thead th').allInnerTexts()).findIndex((h) => h.startsWith('结案率'))
+    const rates = await panel.locator(`tbody td:nth-child(${closureCol})`).allInnerTexts()
+    expect(rates.every((r) => /^(\d+\.\d% \(\d+\/\d+\)|—)$/.test(r))).toBe(true)
+    const percent = (r: string) => (r === '—' ? -1 : Number(r.split('%')[0]))
+    await panel.locator('th[data-col=closureRate]').click()
+    await panel.locator('th[data-col=closureRate]').click()
+    expect(await panel.locator('th[data-col=closureRate]').getAttribute('aria-sort')).toBe('descending')
+    const sorted = (await panel.locator(`tbody td:nth-child(${closureCol})`).allInnerTexts()).map(percent).filter((v) => v >= 0)
+    expect(sorted.length).toBeGreaterThan(1)
+    expect(sorted).toEqual([...sorted].sort((a, b) => b - a))
+    await page.screenshot({ path: `${ARTIFACTS}/analyst-evaluation.png` })
+
+    await page.selectOption('#evaluation select[name=level]', 'grid')
+    await page.waitForFunction(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.evaluation?.level === 'grid', null, { timeout: 30_000 })
+    expect(new URL(page.url()).searchParams.get('eval')).toBe('grid')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#eval-csv')])
+    const csv = (await (await download.createReadStream()).toArray()).join('')
+    const lines = csv.replace(/^\ufeff/, '').split('\n')
+    expect(lines[0]).toMatch(/^code,name,reported,filed,closed,closedOnTime,closureRate,onTimeRate,/)
+    expect(lines.filter((l) => l.startsWith('#')).length).toBe(7)
+    expect(lines.length - 8).toBe((await probeOf()).evaluation?.rows)
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('evaluates the window\'s hot-spot map on the next window: area share, capture share and PAI per k', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    await page.goto(`${server.url}/analyst?lang=en&layer=counts&from=2026-04-01T00:00:00.000Z&to=2026-05-01T00:00:00.000Z&token=${token}`)
+    await page.waitForFunction(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.ready, null, { timeout: 60_000 })
+    await page.fill('#pai-k', '200')
+    await page.click('#pai-run')
+    expect(await page.locator('#pai .result').innerText()).toContain('percentages in (0, 100]')
+    await page.fill('#pai-k', '5, 20')
+    await page.click('#pai-run')
+    await page.waitForFunction(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.pai, null, { timeout: 60_000 })
+    const p = await page.evaluate(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.pai!)
+    expect(p.results).toBe(2)
+    expect(p.testTotal).toBeGreaterThan(0)
+    const rows = await page.locator('#pai tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')))
+    expect(rows.map((r) => r[0])).toEqual(['5%', '20%'])
+    const captured = rows.map((r) => Number(r[3].split('/')[0]))
+    expect(rows.every((r) => r[3].endsWith(`/${p.testTotal}`))).toBe(true)
+    expect(captured[1]).toBeGreaterThanOrEqual(captured[0])
+    const text = await page.locator('#pai').innerText()
+    expect(text).toContain('map period: 2026-04-01 – 2026-05-01')
+    expect(text).toContain('test period: 2026-05-01 – 2026-05-31')
+    expect(text).toContain('PAI = capture share ÷ area share')
+    await page.locator('#pai').screenshot({ path: `${ARTIFACTS}/analyst-pai.png` })
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('plays the window back day by day (or steps by hour), the map drawing each sub-window, the URL unchanged', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    const probeOf = () => page.evaluate(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch)
+    await page.goto(`${server.url}/analyst?layer=hotspots&from=2026-05-01T00:00:00.000Z&to=2026-05-04T00:00:00.000Z&token=${token}`)
+    await page.waitForFunction(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.ready, null, { timeout: 60_000 })
+    const url = page.url()
+    await page.click('#pb-next')
+    await page.waitForFunction(() => {
+      const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+      return (p.ready && p.playback?.index === 0) || p.error
+    }, null, { timeout: 30_000 })
+    let p = await probeOf()
+    expect(p.error).toBeUndefined()
+    expect(p).toMatchObject({ layer: 'counts', features: grids, playback: { index: 0, steps: 3, from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' } })
+    expect(await page.locator('#legend').innerText()).toContain('2026-05-01 – 2026-05-02')
+    await page.click('#pb-play')
+    await page.waitForFunction(() => {
+      const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+      return (p.playback?.index === 2 && !p.playback.playing) || p.error
+    }, null, { timeout: 60_000 })
+    p = await probeOf()
+    expect(p.error).toBeUndefined()
+    expect(p.playback?.to).toBe('2026-05-04T00:00:00.000Z')
+    expect(await page.locator('#pb-slider').inputValue()).toBe('2')
+    expect(await page.locator('#pb-label').innerText()).toContain('3/3')
+    expect(page.url()).toBe(url)
+    await page.screenshot({ path: `${ARTIFACTS}/analyst-playback.png` })
+
+    await page.selectOption('#pb-unit', 'hour')
+    await page.click('#pb-next')
+    await page.waitForFunction(() => {
+      const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+      return (p.ready && p.playback?.steps === 72) || p.error
+    }, null, { timeout: 30_000 })
+    p = await probeOf()
+    expect(p.playback).toMatchObject({ index: 0, to: '2026-05-01T01:00:00.000Z' })
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('offers "same weeks last year" of the window shown and "last month" as presets', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    const ready = (from: string) =>
+      page.waitForFunction((f) => {
+        const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+        return (p.ready && new URL(location.href).searchParams.get('from')?.startsWith(f)) || p.error
+      }, from, { timeout: 60_000 })
+    await page.goto(`${server.url}/analyst?layer=counts&${WINDOW}&token=${token}`)
+    await ready('2026')
+    await page.click('button[data-preset=last-year]')
+    await ready('2025')
+    // 52 weeks back: 2026-03-03 (a Tuesday) -> 2025-03-04 (a Tuesday).
+    expect(await page.inputValue('input[name=from]')).toBe('2025-03-04')
+    expect(await page.inputValue('input[name=to]')).toBe('2025-06-02')
+    expect(await page.locator('#legend').innerText()).toContain('2025-03-04')
+    await page.click('button[data-preset=last-month]')
+    await page.waitForFunction(() => (document.querySelector('input[name=to]') as HTMLInputElement).value !== '2025-06-02')
+    expect(await page.inputValue('input[name=from]')).toMatch(/^\d{4}-\d{2}-01$/)
+    expect(await page.inputValue('input[name=to]')).toMatch(/^\d{4}-\d{2}-01$/)
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('goes to the login page when the session ends, coming back to the same view', async () => {
+    const user = await createTestUser(server.db, { role: 'analyst', areas: [city] })
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1200, height: 800 })
+    await page.goto(`${server.url}/analyst?layer=counts&${WINDOW}&token=${user.token}`)
+    await page.waitForFunction(() => (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch.ready, null, { timeout: 60_000 })
+    const before = new URL(page.url())
+    const out = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: user.headers })
+    expect(out.ok).toBe(true)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/login\?next=/, { timeout: 15_000 })
+    // The view as it was when the session ended (the form's submit had just put it in the URL).
+    const next = new URL(new URL(page.url()).searchParams.get('next')!, server.url)
+    expect(next.pathname).toBe('/analyst')
+    expect(next.searchParams.get('layer')).toBe('counts')
+    expect(next.searchParams.get('from')).toBe(before.searchParams.get('from'))
+    expect(next.searchParams.get('token')).toBeNull()
+    expect(problems.consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([])
     await context.close()
   })
 })

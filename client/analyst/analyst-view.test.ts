@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { apiUrlOfView, searchOfView, viewFromSearch } from './analyst-view.ts'
+import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, searchOfView, viewFromSearch } from './analyst-view.ts'
 
 it('round-trips a view through the page URL and asks the API only for what the layer takes', () => {
   const view = viewFromSearch('?layer=kde&cells=h3&res=8&from=2026-03-01T00:00:00Z&cellM=50&lang=en&hours=7-9')
@@ -12,4 +12,16 @@ it('round-trips a view through the page URL and asks the API only for what the l
 
 it('falls back to the hot-spot layer for an unknown one', () => {
   expect(viewFromSearch('?layer=nope').layer).toBe('hotspots')
+})
+
+it('asks for the evaluation of the view\'s window and filters only', () => {
+  const view = viewFromSearch('?layer=hotspots&cells=h3&from=2026-03-01T00:00:00Z&category=EV&band=400')
+  expect(evaluationUrlOfView(view, 'department')).toBe('/api/v1/analytics/evaluation?level=department&from=2026-03-01T00%3A00%3A00Z&category=EV')
+})
+
+it('evaluates the hot-spot map of the view\'s window, cells and weights for the chosen k', () => {
+  const view = viewFromSearch('?layer=kde&cells=h3&res=8&weights=distance&band=400&cellM=50&from=2026-03-01T00:00:00Z')
+  expect(paiUrlOfView(view, '5,10', 'gistar')).toBe(
+    '/api/v1/analytics/pai?from=2026-03-01T00%3A00%3A00Z&cells=h3&res=8&weights=distance&band=400&rank=gistar&k=5%2C10',
+  )
 })

@@ -41,6 +41,25 @@ export function searchOfView(view: AnalystView, current: string): string {
   return `?${q.toString()}`
 }
 
+/** The 综合评价 of a view's window and filters, per grid or per department. */
+export function evaluationUrlOfView(view: AnalystView, level: 'grid' | 'department'): string {
+  const q = new URLSearchParams({ level })
+  for (const name of FILTERS) if (view.params[name]) q.set(name, view.params[name])
+  return `/api/v1/analytics/evaluation?${q.toString()}`
+}
+
+/**
+ * The hot-spot evaluation of a view: the map is made on the view's window (its cells and weights), the API tests it
+ * on the equally long window right after, for each top k % of area.
+ */
+export function paiUrlOfView(view: AnalystView, ks: string, rank: 'density' | 'gistar'): string {
+  const q = new URLSearchParams()
+  for (const name of PARAMS.hotspots) if (view.params[name]) q.set(name, view.params[name])
+  q.set('rank', rank)
+  q.set('k', ks)
+  return `/api/v1/analytics/pai?${q.toString()}`
+}
+
 /** The API request behind a view: only the parameters its endpoint takes. */
 export function apiUrlOfView(view: AnalystView): string {
   const q = new URLSearchParams()

@@ -2,7 +2,12 @@ import { LngLatBounds, Map as MapLibreMap, Popup, setWorkerUrl, type ExpressionS
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
-import { apiUrlOfView, searchOfView, viewFromSearch, type AnalystView, type Layer } from './analyst-view.ts'
+import { loginUrl, redirectToLogin } from '../session.ts'
+import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, searchOfView, viewFromSearch, type AnalystView, type Layer } from './analyst-view.ts'
+import { lastDays, lastMonth, localDate, sameWeeksLastYear } from './window-presets.ts'
+import { playbackSteps, type PlaybackUnit } from './playback.ts'
+import { PAI_HEADERS, paiRows, parseKs, type PaiResponse } from './pai-table.ts'
+import { EVALUATION_COLUMNS, evaluationCsv, formatFigure, sortRows, type EvaluationResponse, type FormulaKey } from './evaluation-table.ts'
 import { CHANGE_CLASSES, CLASS_COLOURS, HOTSPOT_CLASSES, SEQUENTIAL } from './layer-colours.ts'
 import type { CellCollection, RasterMeta, WorkerReply } from './analysis.worker.ts'
 
@@ -13,6 +18,14 @@ export interface AnalystProbe {
   /** Cells drawn (KDE: raster cells). */
   features: number
   error?: string
+  /** The 综合评价 table as shown. */
+  evaluation?: { level: string; rows: number }
+  /** The hot-spot evaluation as shown: one result per k. */
+  pai?: { results: number; testTotal: number }
+  /** Time playback: the step drawn (0-based) of how many, and whether it is playing. */
+  playback?: { index: number; steps: number; from: string; to: string; playing: boolean }
+  /** Set when a 401 sent the page to the login page. */
+  loginUrl?: string
 }
 const probe: AnalystProbe = { ready: false, features: 0 }
 ;(window as unknown as { __gridwatch: AnalystProbe }).__gridwatch = probe
@@ -26,6 +39,10 @@ const status = document.getElementById('status')!
 const legend = document.getElementById('legend')!
 const cancelButton = document.getElementById('cancel') as HTMLButtonElement
 let view = viewFromSearch(location.search)
+/** The layer on the map: the view's, or counts/KDE while playing back. */
+let drawnLayer: Layer = view.layer
+/** The window of the last full (not playback) drawing, as the server resolved it: what playback steps through. */
+let fullWindow: { from: Date; to: Date } | null = null
 let shown: { kind: 'cells'; collection: CellCollection } | { kind: 'raster'; raster: RasterMeta } | null = null
 let fitted = false
 
@@ -43,6 +60,8 @@ const map = new MapLibreMap({
 let worker = newWorker()
 let pending: { id: number; resolve: (r: WorkerReply) => void } | null = null
 let nextId = 1
+/** The reply status of a drawing replaced by a newer one before its answer came. */
+const SUPERSEDED = -1
 function newWorker(): Worker {
   const w = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' })
   w.onmessage = (e: MessageEvent<WorkerReply>) => {
@@ -55,21 +74,26 @@ fillForm(view)
 form.addEventListener('change', () => showFieldsets(readForm().layer))
 form.addEventListener('submit', (e) => {
   e.preventDefault()
+  stopPlayback()
   view = readForm()
   history.pushState(null, '', searchOfView(view, location.search))
   void draw()
 })
 window.addEventListener('popstate', () => {
+  stopPlayback()
   view = viewFromSearch(location.search)
   fillForm(view)
   void draw()
 })
 for (const b of form.querySelectorAll<HTMLButtonElement>('.presets button')) {
   b.addEventListener('click', () => {
-    const to = new Date()
-    const from = new Date(to.getTime() - Number(b.dataset.days) * 86_400_000)
-    field('from').value = localDate(from)
-    field('to').value = ''
+    const now = new Date()
+    const preset = b.dataset.preset
+    // "Same weeks last year" moves the window shown now (as the server resolved it, defaults included).
+    if (preset === 'last-year' && !fullWindow) return
+    const w = preset === 'last-month' ? lastMonth(now) : preset === 'last-year' ? sameWeeksLastYear(fullWindow!) : lastDays(Number(b.dataset.days), now)
+    field('from').value = w.from
+    field('to').value = w.to
     form.requestSubmit()
   })
 }
@@ -81,6 +105,213 @@ cancelButton.addEventListener('click', () => {
 document.getElementById('export-geojson')!.addEventListener('click', () => exportGeoJson())
 document.getElementById('export-csv')!.addEventListener('click', () => exportCsv())
 document.getElementById('export-png')!.addEventListener('click', () => exportPng())
+
+// The 综合评价 panel: open state and level live in the URL (`eval=grid|department`), so it is part of the shared view.
+const evalPanel = document.getElementById('evaluation')!
+const evalLevel = evalPanel.querySelector<HTMLSelectElement>('select[name=level]')!
+let evaluation: EvaluationResponse | null = null
+let evalSort: { id: string; dir: 'asc' | 'desc' } = { id: 'code', dir: 'asc' }
+function setEvaluationInUrl(level: string | null): void {
+  const q = new URLSearchParams(location.search)
+  if (level) q.set('eval', level)
+  else q.delete('eval')
+  history.replaceState(null, '', `?${q.toString()}`)
+}
+document.getElementById('eval-open')!.addEventListener('click', () => {
+  evalPanel.hidden = false
+  setEvaluationInUrl(evalLevel.value)
+  void loadEvaluation()
+})
+document.getElementById('eval-close')!.addEventListener('click', () => {
+  evalPanel.hidden = true
+  setEvaluationInUrl(null)
+})
+evalLevel.addEventListener('change', () => {
+  setEvaluationInUrl(evalLevel.value)
+  void loadEvaluation()
+})
+document.getElementById('eval-csv')!.addEventListener('click', () => {
+  if (evaluation) download(`gridwatch-evaluation-${evaluation.level}-${new Date().toISOString().slice(0, 10)}.csv`, new Blob([`\ufeff${evaluationCsv(evaluation, lang)}`], { type: 'text/csv' }))
+})
+evalPanel.querySelector('table')!.addEventListener('click', (e) => {
+  const th = (e.target as HTMLElement).closest<HTMLElement>('th[data-col]')
+  if (!th) return
+  const id = th.dataset.col!
+  evalSort = { id, dir: evalSort.id === id && evalSort.dir === 'asc' ? 'desc' : 'asc' }
+  renderEvaluation()
+})
+{
+  const level = new URLSearchParams(location.search).get('eval')
+  if (level === 'grid' || level === 'department') {
+    evalLevel.value = level
+    evalPanel.hidden = false
+  }
+}
+
+async function loadEvaluation(): Promise<void> {
+  probe.evaluation = undefined
+  const level = evalLevel.value
+  const res = await fetch(evaluationUrlOfView(view, level as 'grid' | 'department'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+  const body = await res.json().catch(() => null)
+  if (!res.ok) {
+    failed(res.status, body?.error?.message ?? `HTTP ${res.status}`)
+    return
+  }
+  evaluation = body as EvaluationResponse
+  renderEvaluation()
+  probe.evaluation = { level, rows: evaluation.rows.length }
+}
+
+function renderEvaluation(): void {
+  if (!evaluation) return
+  const e = evaluation
+  evalPanel.querySelector('.window')!.textContent = `${e.from.slice(0, 10)} – ${e.to.slice(0, 10)}`
+  // Each formula once, numbered; every figure made by it carries the number and the formula as its tooltip.
+  const formulaKeys = [...new Set(EVALUATION_COLUMNS.flatMap((c) => (c.formula ? [c.formula] : [])))] as FormulaKey[]
+  const head = EVALUATION_COLUMNS.map((c) => {
+    const label = esc(t(`analyst.eval.${c.id}` as MessageKey))
+    const n = c.formula ? formulaKeys.indexOf(c.formula) + 1 : 0
+    const sort = evalSort.id === c.id ? ` aria-sort="${evalSort.dir === 'asc' ? 'ascending' : 'descending'}"` : ''
+    const title = c.formula ? ` title="${esc(e.formulas[c.formula][lang])}"` : ''
+    return `<th data-col="${c.id}"${sort}${title}>${label}${n ? `<sup>${n}</sup>` : ''}</th>`
+  }).join('')
+  const column = EVALUATION_COLUMNS.find((c) => c.id === evalSort.id)!
+  const body = e.rows.length
+    ? sortRows(e.rows, column, evalSort.dir).map((r) => `<tr>${EVALUATION_COLUMNS.map((c) => `<td>${esc(formatFigure(c, r))}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${EVALUATION_COLUMNS.length}">${esc(t('analyst.eval.empty'))}</td></tr>`
+  evalPanel.querySelector('table')!.innerHTML = `<thead><tr>${head}</tr></thead><tbody>${body}</tbody>`
+  evalPanel.querySelector('.formulas')!.innerHTML = formulaKeys.map((k) => `<li>${esc(e.formulas[k][lang])}</li>`).join('')
+}
+
+// Hot-spot evaluation: the view's window is the map period, the API tests it on the equally long window after it.
+const paiPanel = document.getElementById('pai')!
+document.getElementById('pai-run')!.addEventListener('click', () => void loadPai())
+
+async function loadPai(): Promise<void> {
+  probe.pai = undefined
+  const result = paiPanel.querySelector('.result')!
+  const ks = parseKs((document.getElementById('pai-k') as HTMLInputElement).value)
+  if (!ks) {
+    result.innerHTML = `<p class="note">${esc(t('analyst.pai.invalidK'))}</p>`
+    return
+  }
+  const rank = (document.getElementById('pai-rank') as HTMLSelectElement).value as 'density' | 'gistar'
+  result.textContent = t('analyst.computing')
+  const res = await fetch(paiUrlOfView(view, ks, rank), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+  const body = await res.json().catch(() => null)
+  if (!res.ok) {
+    result.textContent = ''
+    failed(res.status, body?.error?.message ?? `HTTP ${res.status}`)
+    return
+  }
+  const p = body as PaiResponse
+  const period = (w: PaiResponse['train']) => `${w.from.slice(0, 10)} – ${w.to.slice(0, 10)} (${w.total})`
+  result.innerHTML = `<table><thead><tr>${PAI_HEADERS.map((h) => `<th>${esc(t(`analyst.pai.h.${h}` as MessageKey))}</th>`).join('')}</tr></thead><tbody>${paiRows(p)
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>${[`${t('analyst.pai.train')}: ${period(p.train)}`, `${t('analyst.pai.test')}: ${period(p.test)}`, t('analyst.pai.formula')]
+    .map((n) => `<p class="note">${esc(n)}</p>`)
+    .join('')}`
+  probe.pai = { results: p.results.length, testTotal: p.test.total }
+}
+
+// Time playback: each step is a counts (or KDE) drawing of one hour or day of the window, fetched and coloured in
+// the worker like any other drawing, so the page stays responsive while it plays.
+const pbUnit = document.getElementById('pb-unit') as HTMLSelectElement
+const pbSlider = document.getElementById('pb-slider') as HTMLInputElement
+const pbPlay = document.getElementById('pb-play') as HTMLButtonElement
+const pbLabel = document.getElementById('pb-label')!
+const PLAY_PAUSE_MS = 400
+let steps: Array<{ from: Date; to: Date }> = []
+let stepIndex = -1
+let playing = false
+document.getElementById('pb-prev')!.title = t('analyst.play.prev')
+pbPlay.title = t('analyst.play.play')
+document.getElementById('pb-next')!.title = t('analyst.play.next')
+pbUnit.addEventListener('change', () => {
+  stopPlayback()
+  resetPlayback()
+})
+document.getElementById('pb-prev')!.addEventListener('click', () => {
+  stopPlayback()
+  if (prepareSteps()) void showStep(Math.max(0, stepIndex - 1))
+})
+document.getElementById('pb-next')!.addEventListener('click', () => {
+  stopPlayback()
+  if (prepareSteps()) void showStep(Math.min(steps.length - 1, stepIndex + 1))
+})
+pbSlider.addEventListener('change', () => {
+  stopPlayback()
+  if (prepareSteps()) void showStep(Number(pbSlider.value))
+})
+pbPlay.addEventListener('click', () => (playing ? stopPlayback() : void play()))
+
+function resetPlayback(): void {
+  steps = []
+  stepIndex = -1
+  pbSlider.value = '0'
+  pbLabel.textContent = ''
+  probe.playback = undefined
+}
+
+/** The steps of the last full drawing's window; false (with the reason shown) when there are none to play. */
+function prepareSteps(): boolean {
+  if (steps.length) return true
+  if (!fullWindow) return false
+  try {
+    steps = playbackSteps(fullWindow.from, fullWindow.to, pbUnit.value as PlaybackUnit)
+  } catch (err) {
+    status.textContent = (err as Error).message
+    status.classList.add('error')
+    return false
+  }
+  pbSlider.max = String(Math.max(0, steps.length - 1))
+  return steps.length > 0
+}
+
+async function showStep(i: number): Promise<void> {
+  stepIndex = i
+  const s = steps[i]
+  pbSlider.value = String(i)
+  pbLabel.textContent = `${t('analyst.play.step')} ${i + 1}/${steps.length} · ${localStamp(s.from)} – ${localStamp(s.to)}`
+  const layer: Layer = view.layer === 'kde' ? 'kde' : 'counts'
+  await draw({ layer, params: { ...view.params, from: s.from.toISOString(), to: s.to.toISOString() } })
+  if (stepIndex === i) probe.playback = { index: i, steps: steps.length, from: s.from.toISOString(), to: s.to.toISOString(), playing }
+}
+
+async function play(): Promise<void> {
+  if (!prepareSteps()) return
+  playing = true
+  pbPlay.textContent = '⏸︎'
+  if (stepIndex >= steps.length - 1) stepIndex = -1
+  while (playing && stepIndex < steps.length - 1) {
+    await showStep(stepIndex + 1)
+    if (probe.error) break
+    await new Promise((r) => setTimeout(r, PLAY_PAUSE_MS))
+  }
+  stopPlayback()
+}
+
+function stopPlayback(): void {
+  playing = false
+  pbPlay.textContent = '▶︎'
+  if (probe.playback) probe.playback.playing = false
+}
+
+function localStamp(d: Date): string {
+  return pbUnit.value === 'hour' ? `${localDate(d)} ${String(d.getHours()).padStart(2, '0')}:00` : localDate(d)
+}
+
+/** A failed request: a 401 goes to the login page and back here; anything else is shown in the status line. */
+function failed(httpStatus: number, message: string): void {
+  probe.error = message
+  if (httpStatus === 401) {
+    probe.loginUrl = loginUrl()
+    redirectToLogin()
+    return
+  }
+  status.textContent = `${t('analyst.failed')}: ${message}`
+  status.classList.add('error')
+}
 
 map.on('load', () => {
   map.addSource('cells', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
@@ -95,33 +326,42 @@ map.on('load', () => {
   void draw()
 })
 
-async function draw(): Promise<void> {
+async function draw(target: AnalystView = view): Promise<void> {
   probe.ready = false
   probe.error = undefined
   const started = performance.now()
+  const full = target === view
+  if (full) resetPlayback()
+  if (full && !evalPanel.hidden) void loadEvaluation()
   status.classList.remove('error')
   cancelButton.hidden = false
   const tick = setInterval(() => (status.textContent = `${t('analyst.computing')} ${((performance.now() - started) / 1000).toFixed(1)} s`), 200)
   status.textContent = t('analyst.computing')
   const id = nextId++
+  // A newer drawing (a playback step, a second submit) supersedes one still in flight: it ends quietly.
+  pending?.resolve({ id: pending.id, ok: false, status: SUPERSEDED, message: '' })
   const reply = await new Promise<WorkerReply>((resolve) => {
     pending = { id, resolve }
-    worker.postMessage({ id, url: apiUrlOfView(view) })
+    worker.postMessage({ id, url: apiUrlOfView(target) })
   })
   clearInterval(tick)
+  if (!reply.ok && reply.status === SUPERSEDED) return
   pending = null
   cancelButton.hidden = true
   if (!reply.ok) {
-    status.textContent = `${t('analyst.failed')}: ${reply.message}`
-    status.classList.add('error')
-    probe.error = reply.message
+    failed(reply.status, reply.message)
     return
   }
+  drawnLayer = target.layer
   if (reply.kind === 'cells') showCells(reply.collection, reply.breaks)
   else showRaster(reply.raster, reply.pixels)
+  if (full) {
+    const w = reply.kind === 'cells' ? reply.collection.meta : reply.raster
+    fullWindow = { from: new Date(String(w.from)), to: new Date(String(w.to)) }
+  }
   status.textContent = `${t('analyst.done')} ${((performance.now() - started) / 1000).toFixed(1)} s`
   await map.once('idle')
-  probe.layer = view.layer
+  probe.layer = target.layer
   probe.ready = true
 }
 
@@ -131,13 +371,13 @@ function showCells(fc: CellCollection, breaks: number[]): void {
   ;(map.getSource('cells') as GeoJSONSource).setData(fc as unknown as GeoJSON.FeatureCollection)
   let colour: ExpressionSpecification
   let rows: Array<[string, string]>
-  if (view.layer === 'counts') {
+  if (drawnLayer === 'counts') {
     colour = breaks.length
       ? ['step', ['to-number', ['get', 'perKm2'], 0], 'rgba(0,0,0,0)', 1e-9, SEQUENTIAL[0], ...breaks.slice(0, -1).flatMap((b, i) => [b + 1e-9, SEQUENTIAL[i + 1]] as [number, string])]
       : ['literal', 'rgba(0,0,0,0)']
     rows = breaks.map((b, i) => [SEQUENTIAL[i], `≤ ${b.toFixed(1)} / km²`])
   } else {
-    const classes = view.layer === 'compare' ? CHANGE_CLASSES : HOTSPOT_CLASSES
+    const classes = drawnLayer === 'compare' ? CHANGE_CLASSES : HOTSPOT_CLASSES
     colour = ['match', ['get', 'class'], ...classes.flatMap((c) => [c, CLASS_COLOURS[c]]), '#f7f7f7'] as unknown as ExpressionSpecification
     rows = classes.map((c) => [CLASS_COLOURS[c], classLabel(c)])
   }
@@ -148,10 +388,10 @@ function showCells(fc: CellCollection, breaks: number[]): void {
   const notes = [
     `${String(m.from).slice(0, 10)} – ${String(m.to).slice(0, 10)}`,
     `${t('analyst.total')}: ${m.total} · ${t('analyst.cellCount')}: ${m.cellCount}`,
-    view.layer === 'hotspots' ? `Gi* · ${t(m.weights === 'queen' ? 'analyst.weights.queen' : 'analyst.weights.distance')}${m.bandM ? ` ${m.bandM} m` : ''} · ${t('analyst.fdrNote')}` : '',
-    view.layer === 'compare' ? `${t('analyst.compareNote')} ${String((m.before as { from: string }).from).slice(0, 10)}` : '',
+    drawnLayer === 'hotspots' ? `Gi* · ${t(m.weights === 'queen' ? 'analyst.weights.queen' : 'analyst.weights.distance')}${m.bandM ? ` ${m.bandM} m` : ''} · ${t('analyst.fdrNote')}` : '',
+    drawnLayer === 'compare' ? `${t('analyst.compareNote')} ${String((m.before as { from: string }).from).slice(0, 10)}` : '',
   ]
-  renderLegend(t(`analyst.layer.${view.layer}` as MessageKey), rows, notes.filter(Boolean))
+  renderLegend(t(`analyst.layer.${drawnLayer}` as MessageKey), rows, notes.filter(Boolean))
   if (!fitted && fc.features.length) fit(fc)
 }
 
@@ -238,9 +478,6 @@ function showFieldsets(layer: Layer): void {
   for (const el of form.querySelectorAll<HTMLElement>('.for-h3')) el.hidden = field('cells').value !== 'h3'
 }
 
-function localDate(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
 
 function esc(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)

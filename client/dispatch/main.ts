@@ -13,6 +13,7 @@ import { renderDetail } from './detail-view.ts'
 import { el } from './dom.ts'
 import { FormDialog, type SubmitOutcome } from './form-dialog.ts'
 import { api, ApiError, whenUnauthenticated } from './http.ts'
+import { loginUrl } from '../session.ts'
 import { applyChange, matchesText, queueQuery, type QueueFilter } from './queue.ts'
 import { categoryLabel, renderQueue, stateLabel, tickCountdowns } from './queue-view.ts'
 import { commandFor, SHORTCUTS, type Command } from './shortcuts.ts'
@@ -66,7 +67,7 @@ whenUnauthenticated(() => {
   status.hidden = false
   status.className = 'page-status error'
   status.textContent = t('dispatch.loggedOut')
-  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`)
+  location.assign(loginUrl())
 })
 
 main().catch((err: Error) => {
