@@ -11,16 +11,26 @@ import { machineSummary } from './lib/proc-stats.ts'
 import { renderReport, type BenchContext, type BenchReport } from './lib/report.ts'
 import { ingestBench } from './ingest.ts'
 import { fanoutBench } from './fanout.ts'
+import { hotspotsBench } from './hotspots.ts'
+import { nearestUnitBench } from './nearest-unit.ts'
+import { wallFramesBench } from './wall-frames.ts'
 
 const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchReport>> = {
   ingest: ingestBench,
   fanout: fanoutBench,
+  hotspots: hotspotsBench,
+  'nearest-unit': nearestUnitBench,
+  'wall-frames': wallFramesBench,
 }
 
-const HELP = `usage: npm run bench [-- [ingest] [fanout] [--quick] [--flag=value ...]]
+const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-unit] [wall-frames] [--quick] [--flag=value ...]]
   --quick                  smaller, shorter runs (a minute or so each)
   ingest:  --rows=200000 --units=10000 --batch=5000 --senders=4 --osmand=5000 --osmand-conns=64 --mqtt=3000
+           --mqtt-url=mqtt://127.0.0.1:1883  also through that external broker (e.g. Mosquitto)
   fanout:  --units=10000 --clients=200 --full-clients=10 --client-procs=2 --seconds=20 --warmup=5 --slices=20 --events=1000
+  hotspots: --incidents=1000000 --days=90 --runs=7
+  nearest-unit: --fleet=20000 --queries=1000
+  wall-frames: --wall-units=10000 --heat-points=500000 --seconds=15 --rounds=2
   --prof                   profile the server process during each measured run and print where its CPU went
   DATABASE_URL=postgres://... runs on that PostgreSQL (a fresh database, dropped at the end); unset: PGlite`
 

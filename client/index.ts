@@ -1,7 +1,7 @@
 import { t, translatePage, type MessageKey } from './i18n.ts'
 
 /** Every page the command centre will have; those not built yet are listed but not linked. */
-const PAGES = ['wall', 'dispatch', 'analyst', 'admin', 'report', 'map'] as const
+const PAGES = ['wall', 'dispatch', 'analyst', 'admin', 'audit', 'report', 'map'] as const
 
 translatePage()
 document.title = t('app.name')

@@ -22,6 +22,13 @@ import { SnapshotFiles } from './alerts/snapshot-files.ts'
 import { openAlertsSnapshot } from './alerts/alert-queries.ts'
 import { startMqttIngest, type MqttIngest } from './mqtt/mqtt-ingest.ts'
 import { connectRedisAdapter } from './live/redis-adapter.ts'
+import { startCameraTestStreams } from './video/test-streams.ts'
+import { startAccessControl } from './auth/access-control.ts'
+import { LIVE_NAMESPACE } from './live/live-hub.ts'
+import { RoadRouterSource } from './dispatch/road-router-source.ts'
+import { CaseStore } from './cases/case-store.ts'
+import { caseSnapshot } from './cases/case-queries.ts'
+import { SupervisionScheduler } from './cases/supervision-scheduler.ts'
 
 export interface Running {
   url: string
@@ -60,6 +67,7 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   const incidents = createIncidentIntake(db, grids, log)
   const feeds = new FeedHealth()
   const snapshots = new SnapshotFiles(join(config.dataDir, 'snapshots'))
+  const access = await startAccessControl(db, config, log, snapshots)
   // The hub needs the HTTP server and the app needs the alert intake, so alerts publish through a late binding.
   let hub: LiveHub | undefined
   const alerts = new AlertIngest(db, cameraDirectory(db), grids, {
@@ -67,16 +75,33 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     publish: (gridCode, event) => hub?.publishEvent('alerts', gridCode, event),
   })
 
+  const video = await startCameraTestStreams(db, { dir: join(config.dataDir, 'video'), enabled: config.VIDEO_TEST_STREAMS === 'on', log })
+  // The road graph in memory for routing and recommendations; an import from another process is picked up.
+  const roads = new RoadRouterSource(db, log)
+  await withHeartbeat(log, 'loading the road graph', () => roads.refresh())
+  roads.watch()
+  const cases = new CaseStore({ db, publish: (layer, gridCode, event) => hub?.publishEvent(layer, gridCode, event) })
   const probes = new Map<string, ReadinessProbe>()
-  const app = createApp({ db, config, log, pipeline, incidents, alerts, snapshots, feeds, probes, cityCode })
+  const app = createApp({
+    db, config, log, pipeline, incidents, alerts, snapshots, feeds, probes, cityCode,
+    publishAlert: (gridCode, event) => hub?.publishEvent('alerts', gridCode, event),
+    localStreams: () => video.cameras,
+    security: access.security,
+    roads: () => roads.current(),
+    cases,
+  })
   const http = createServer(app)
   const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
-  hub = createLiveHub(http, db, log, { cityCode, frameMs: 100, adapter: redis?.adapter })
+  hub = createLiveHub(http, db, log, { cityCode, frameMs: 50, adapter: redis?.adapter })
+  access.protectLive(hub.io.of(LIVE_NAMESPACE), cityCode)
   const live = hub
   writer.onCommitted((fixes) => live.publishPositions(fixes))
   incidents.onCreated((gridCode, event) => live.publishEvent('incidents', gridCode, event))
   live.provideSnapshot('incidents', incidentSnapshot(db, cityCode))
   live.provideSnapshot('alerts', openAlertsSnapshot(db))
+  live.provideSnapshot('cases', caseSnapshot(db, () => cases.now()))
+  const supervision = new SupervisionScheduler(cases, { log })
+  supervision.start(config.SUPERVISION_INTERVAL_S * 1000)
   // Without MQTT a command centre still runs (HTTP ingest, dispatch): a broker that cannot start is reported
   // loudly, in the log and on /readyz, rather than keeping the whole server down.
   const mqtt = await startMqttIngest({
@@ -120,9 +145,13 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
         await live.close()
         await redis?.close()
         await stopped
+        await video.close()
+        roads.stop()
         // Unacknowledged MQTT messages stay with the broker for the next session; then flush what was taken.
         await mqtt?.close()
+        await supervision.stop()
         await writer.close()
+        await access.close()
         // A database handed in by the caller stays the caller's to close.
         if (!hooks.db) await db.close()
       })()),

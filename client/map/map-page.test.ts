@@ -21,7 +21,9 @@ describe('map page in headless Chromium', () => {
   for (const theme of ['dark', 'light'] as const) {
     it(`draws the basemap and every grid level offline (${theme})`, async () => {
       const { page, problems, context } = await openWatchedPage(browser)
-      await page.goto(`${server.url}/map?theme=${theme}`)
+      // Signed in by a token in the URL: the server turns it into the session cookie and drops it from the URL.
+      await page.goto(`${server.url}/map?theme=${theme}&token=${server.wallToken}`)
+      expect(new URL(page.url()).search).toBe(`?theme=${theme}`)
       await page.waitForFunction(() => window.__gridwatch.ready || window.__gridwatch.error, null, { timeout: 60_000 })
       const probe = await page.evaluate(() => window.__gridwatch)
       expect(probe.error).toBeUndefined()
@@ -38,7 +40,7 @@ describe('map page in headless Chromium', () => {
 
   it('switches the UI to English', async () => {
     const { page, problems, context } = await openWatchedPage(browser, { width: 1280, height: 800 })
-    await page.goto(`${server.url}/map?lang=en`)
+    await page.goto(`${server.url}/map?lang=en&token=${server.wallToken}`)
     await page.waitForFunction(() => window.__gridwatch.ready, null, { timeout: 60_000 })
     await expect(page.title()).resolves.toMatch(/Gridwatch|Map/i)
     const legend = await page.locator('body').innerText()

@@ -128,3 +128,15 @@ export async function fetchCategoryNames(): Promise<Map<string, { zh: string; en
   const rows = await fetchJson<Array<{ service_code: string; service_name: string; keywords?: string }>>('/open311/v2/services.json')
   return new Map(rows.map((r) => [r.service_code, { zh: r.service_name, en: r.keywords || r.service_name }]))
 }
+
+/** How a camera can be watched: a stream the browser plays, or its latest snapshot (from /api/v1/camera-streams). */
+export interface CameraView {
+  cameraId: string
+  kind: 'hls' | 'whep' | 'snapshot'
+  url: string
+}
+
+export async function fetchCameraViews(): Promise<Map<string, CameraView>> {
+  const { streams } = await fetchJson<{ streams: CameraView[] }>('/api/v1/camera-streams')
+  return new Map(streams.map((s) => [s.cameraId, s]))
+}

@@ -5,10 +5,12 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
 import { addGridLevel, GRID_LEVELS, type GridLevel, type Grids } from '../map/grid-layers.ts'
-import { fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, OPEN_STATES, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type Units } from './api.ts'
+import { fetchCameraViews, fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, OPEN_STATES, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type CameraView, type Units } from './api.ts'
+import { cameraMedia, type CameraMedia } from './camera-media.ts'
 import { ago, areaName, formatInt, hhmmss, shortAge, tn } from './format.ts'
 import { fitStage, headFromUrl, mapPadding, mapRect, takeoverCardWidth } from './heads.ts'
 import { IncidentStore, type WallIncident } from './incident-store.ts'
+import { AlertMosaic, mediaLabels, type MosaicAlert } from './mosaic.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from './live-feed.ts'
 import { CLASS_COLORS, classBreaks, classOf, MEASURES, NEEDS_INCIDENTS, type MeasureId } from './measures.ts'
 import {
@@ -39,18 +41,22 @@ const num = (name: string, fallback: number, min: number, max: number) => {
 const head = headFromUrl()
 const DWELL_MS = num('dwell', 20, 2, 3600) * 1000
 const TAKEOVER_MS = num('takeover', 30, 2, 3600) * 1000
-const SCENES = (params.get('scenes') ?? 'city,streets,heatmap').split(',').map((x) => x.trim())
+const SCENES = (params.get('scenes') ?? 'city,streets,heatmap,mosaic').split(',').map((x) => x.trim())
 const TRAIL_WINDOW_S = 30
 /** `?hide=units-halo,unit-trails`: leave deck.gl layers out, to measure what each costs. */
 const HIDDEN = new Set((params.get('hide') ?? '').split(',').filter(Boolean))
+/** `?heat=on`: the incident heatmap over every scene, not only its own (where it replaces the grid fill). */
+const HEAT_ALWAYS = params.get('heat') === 'on'
 const STALE_MS = 120_000
 const HOUR_MS = 3_600_000
 const UNAVAILABLE_RETRY_MS = 60_000
+/** Alerts kept for the mosaic (newest first); it shows the first few. */
+const MAX_RECENT_ALERTS = 50
 
 const probe: WallProbe = {
   ready: false,
   head: head.id,
-  layers: { grids: 0, units: 0, unitsWithFix: 0, incidents: 0, cameras: 0, heat: 0 },
+  layers: { grids: 0, units: 0, unitsWithFix: 0, incidents: 0, cameras: 0, heat: 0, alerts: 0 },
   unitPosition: () => null,
   socket: 'reconnecting',
   socketNote: null,
@@ -133,7 +139,15 @@ async function main(): Promise<void> {
   const overlay = new MapLibreOverlay({ interleaved: true, layers: [] })
   map.addControl(overlay)
   // For benchmarks and diagnosis in a browser console: the map and the overlay (tests use `__gridwatch`).
-  ;(window as unknown as { __wallDebug: unknown }).__wallDebug = { map, overlay }
+  // setHeatPoints: the benchmark's 500,000-point heatmap, [lon, lat, lon, lat, ...], in place of the incidents'.
+  ;(window as unknown as { __wallDebug: unknown }).__wallDebug = {
+    map,
+    overlay,
+    setHeatPoints(points: Float64Array) {
+      heatPinned = true
+      setHeat(points, points.length / 2)
+    },
+  }
 
   // ---------- state ----------
   const units = new UnitStore({ staleMs: STALE_MS })
@@ -150,13 +164,21 @@ async function main(): Promise<void> {
     incidents: null as boolean | null,
     cameras: null as boolean | null,
     alerts: null as boolean | null,
+    streams: null as boolean | null,
   }
+  let cameraViews = new Map<string, CameraView>()
+  /** Open alerts by key (`alert:<id>`), for the mosaic. */
+  const recentAlerts = new Map<string, AlertLike>()
   let cameras: CameraItem[] = []
   let camerasVersion = 0
   let cameraCounts = { online: 0, total: 0 }
   let lastCamerasAt: number | null = null
   const alertingCameras = new Set<string>()
   const heat = { data: {} as object, count: 0, visible: false }
+  /** The heatmap's own scene, where the heat replaces the grid fill. */
+  let heatScene = false
+  /** Points handed in for a benchmark stay until the page closes. */
+  let heatPinned = false
   let staleLabels = { items: [] as { position: [number, number]; text: string }[], version: 0 }
   let fill = { colors: new Map<string, Rgba>(), version: 0, breaks: [1, 2, 3, 4, 5] }
   let measure: MeasureId = (MEASURES as readonly string[]).includes(params.get('measure') ?? '') ? (params.get('measure') as MeasureId) : 'openCases'
@@ -175,7 +197,10 @@ async function main(): Promise<void> {
     onTakeover: (tk) => showTakeover(tk),
   })
 
-  /** The rotation: `?scenes=city,streets,heatmap` (the default), in that order; the heatmap once it has data. */
+  /**
+   * The rotation: `?scenes=city,streets,heatmap,mosaic` (the default), in that order; the heatmap once it has
+   * data, the camera-alert mosaic once there is an open alert.
+   */
   function scenesNow(): Scene[] {
     const list: Scene[] = []
     for (const part of SCENES) {
@@ -183,6 +208,7 @@ async function main(): Promise<void> {
       else if (part === 'streets') for (const s of streets) list.push({ id: `street:${s.properties.code}`, kind: 'street', code: s.properties.code })
       else if (part.startsWith('street:') && areaByCode.has(part.slice(7))) list.push({ id: part, kind: 'street', code: part.slice(7) })
       else if (part === 'heatmap' && heat.count > 0) list.push({ id: 'heatmap', kind: 'heatmap' })
+      else if (part === 'mosaic' && recentAlerts.size > 0) list.push({ id: 'mosaic', kind: 'mosaic' })
     }
     return list.length ? list : [{ id: 'city', kind: 'city' }]
   }
@@ -193,8 +219,12 @@ async function main(): Promise<void> {
     // A takeover's flight leaves its own padding on the map; scenes fit with theirs alone.
     map.stop()
     map.setPadding({ top: 0, right: 0, bottom: 0, left: 0 })
-    heat.visible = scene.kind === 'heatmap'
+    heatScene = scene.kind === 'heatmap'
+    heat.visible = heatScene || HEAT_ALWAYS
     highlightStreet(map, null)
+    document.body.classList.toggle('mosaic-on', scene.kind === 'mosaic')
+    if (scene.kind === 'mosaic') mosaic.show(mosaicAlerts(), serverNow())
+    else mosaic.hide()
     if (scene.kind === 'street' && scene.code) {
       const f = areaByCode.get(scene.code)
       if (f) {
@@ -204,13 +234,24 @@ async function main(): Promise<void> {
       }
     } else {
       map.fitBounds(cityBounds, { padding, duration: 2500, essential: true })
-      sceneName.textContent = t(scene.kind === 'heatmap' ? 'wall.scene.heatmap' : 'wall.scene.city')
+      sceneName.textContent = t(scene.kind === 'heatmap' ? 'wall.scene.heatmap' : scene.kind === 'mosaic' ? 'wall.scene.mosaic' : 'wall.scene.city')
     }
     layersDirty = true
     renderSlow()
   }
 
   const card = document.getElementById('takeover')!
+  const mosaic = new AlertMosaic(document.getElementById('mosaic')!, 6, (id) => cameraViews.get(id))
+  let takeoverMedia: { key: string; media: CameraMedia } | null = null
+  /** The card's parts, made once: each second's redraw replaces their contents, never the camera's picture. */
+  const cardParts = (() => {
+    const part = (className: string) => Object.assign(document.createElement('div'), { className })
+    const parts = { band: part('band'), info: part('info'), pictureSlot: part('picture'), rest: part('rest'), countdown: part('countdown') }
+    const body = part('body')
+    body.append(parts.info, parts.pictureSlot, parts.rest)
+    card.append(parts.band, body, parts.countdown)
+    return parts
+  })()
   function showTakeover(tk: ActiveTakeover | null): void {
     probe.takeover = tk ? { key: tk.key, kind: tk.kind, until: tk.until } : null
     probe.settled = false
@@ -220,16 +261,38 @@ async function main(): Promise<void> {
     if (!tk) {
       card.hidden = true
       takeoverLinks = []
+      dropTakeoverMedia()
       return
     }
     highlightStreet(map, null)
-    heat.visible = false
+    heatScene = false
+    heat.visible = HEAT_ALWAYS
+    mosaic.hide()
+    document.body.classList.remove('mosaic-on')
     probe.scene = `takeover:${tk.key}`
     sceneName.textContent = t('wall.scene.takeover')
     // The card sits over the right of the map: centre the place in what is left of it.
     map.flyTo({ center: [tk.lon, tk.lat], zoom: 15, duration: 2500, padding: { ...padding, right: padding.right + takeoverCardWidth(head) }, essential: true })
     renderTakeoverCard(tk)
     card.hidden = false
+  }
+
+  function dropTakeoverMedia(): void {
+    takeoverMedia?.media.destroy()
+    takeoverMedia = null
+  }
+
+  /** The camera's picture on an alert's card: made once per takeover, kept while the card is redrawn each second. */
+  function takeoverPicture(tk: ActiveTakeover, d: TakeoverDetail): HTMLElement | null {
+    if (tk.kind !== 'alert' || !d.cameraId) {
+      dropTakeoverMedia()
+      return null
+    }
+    if (takeoverMedia?.key !== tk.key) {
+      dropTakeoverMedia()
+      takeoverMedia = { key: tk.key, media: cameraMedia(cameraViews.get(d.cameraId), d.snapshotUrl ?? null, mediaLabels()) }
+    }
+    return takeoverMedia.media.el
   }
 
   function nearestUnits(lon: number, lat: number, n: number): { i: number; metres: number }[] {
@@ -257,18 +320,13 @@ async function main(): Promise<void> {
     if (d.deadlineAt) rows.push([t('wall.takeover.deadline'), hhmmss(new Date(d.deadlineAt))])
     if (d.camera) rows.push([t('wall.takeover.camera'), d.camera])
     if (d.score !== undefined && d.score !== null) rows.push([t('wall.takeover.score'), `${Math.round(d.score * 100)}%`])
-    card.innerHTML = ''
-    const band = document.createElement('div')
-    band.className = 'band'
-    band.append(span(tk.kind === 'incident' ? `${t('wall.takeover.incident')} · P1` : t('wall.takeover.alert')), span(tn('wall.takeover.returns', left)))
-    const body = document.createElement('div')
-    body.className = 'body'
+    const { band, info, pictureSlot, rest, countdown } = cardParts
+    band.replaceChildren(span(tk.kind === 'incident' ? `${t('wall.takeover.incident')} · P1` : t('wall.takeover.alert')), span(tn('wall.takeover.returns', left)))
     const h3 = document.createElement('h3')
     h3.textContent = d.title
     const placeEl = document.createElement('div')
     placeEl.className = 'place'
     placeEl.textContent = place
-    body.append(h3, placeEl)
     const dl = document.createElement('dl')
     for (const [k, v] of rows) {
       const dt = document.createElement('dt')
@@ -277,13 +335,12 @@ async function main(): Promise<void> {
       dd.textContent = v
       dl.append(dt, dd)
     }
-    body.append(dl)
-    if (d.snapshotUrl && d.snapshotUrl.startsWith('/')) {
-      const img = document.createElement('img')
-      img.alt = ''
-      img.src = d.snapshotUrl
-      body.append(img)
-    }
+    info.replaceChildren(h3, placeEl, dl)
+    // The playing video stays where it is: taking it out of the page, even for a moment, pauses it.
+    const picture = takeoverPicture(tk, d)
+    if (!picture) pictureSlot.replaceChildren()
+    else if (picture.parentElement !== pictureSlot) pictureSlot.replaceChildren(picture)
+    const notes: HTMLElement[] = []
     const h4 = document.createElement('h4')
     h4.textContent = t('wall.takeover.nearest')
     const ol = document.createElement('ol')
@@ -296,25 +353,22 @@ async function main(): Promise<void> {
       item.append(dot, span(`${units.callsign[i]} · ${t(`wall.status.${units.statusOf(i)}` as MessageKey) ?? ''}`), span(metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`))
       ol.append(item)
     }
-    body.append(h4, ol)
     if (tk.kind === 'alert') {
       const note = document.createElement('div')
       note.className = 'note'
       note.textContent = t('wall.takeover.humanConfirm')
-      body.append(note)
+      notes.push(note)
     }
     if (director.pending > 0) {
       const q = document.createElement('div')
       q.className = 'note'
       q.textContent = tn('wall.takeover.queue', director.pending)
-      body.append(q)
+      notes.push(q)
     }
-    const cd = document.createElement('div')
-    cd.className = 'countdown'
+    rest.replaceChildren(h4, ol, ...notes)
     const bar = document.createElement('i')
     bar.style.transform = `scaleX(${Math.max(0, (tk.until - Date.now()) / TAKEOVER_MS)})`
-    cd.append(bar)
-    card.append(band, body, cd)
+    countdown.replaceChildren(bar)
   }
 
   function placeOf(gridCode: string): string {
@@ -360,6 +414,13 @@ async function main(): Promise<void> {
         if (a.cameraId && !a.endedAt && a.state !== 'dismissed') alertingCameras.add(a.cameraId)
       }
       applyCameraAlerts()
+      recentAlerts.clear()
+      for (const a of rows as AlertLike[]) {
+        rememberAlert(a)
+        // Acknowledged while the link was down: the takeover ends now.
+        if (a.id !== undefined && a.state !== 'new') director.acknowledge(`alert:${a.id}`, Date.now())
+      }
+      alertsChanged()
     }
     layersDirty = true
   }
@@ -407,10 +468,16 @@ async function main(): Promise<void> {
       if (a.endedAt || a.state === 'dismissed' || a.state === 'filed') alertingCameras.delete(a.cameraId)
       else alertingCameras.add(a.cameraId)
       applyCameraAlerts()
-      const opened = (e.op ?? 'created') === 'created'
-      if (!opened) return
+      rememberAlert(a)
+      alertsChanged()
       const cam = cameras.find((c) => c.id === a.cameraId)
       const camName = cam ? cam.name : a.cameraId
+      // Seen to at a console: off the wall at once, back to the rotation (or the next takeover).
+      if (a.id !== undefined && a.state !== 'new' && director.acknowledge(`alert:${a.id}`, Date.now())) {
+        pushTicker({ at, kind: 'alert', tag: t('wall.ticker.alert'), text: `${t('wall.alertState.acknowledged')} · ${alertType(a.type)} · ${camName}` })
+      }
+      const opened = (e.op ?? 'created') === 'created'
+      if (!opened) return
       pushTicker({ at, kind: 'alert', tag: t('wall.ticker.alert'), text: `${alertType(a.type)} · ${camName}` })
       const lon = a.lon ?? cam?.lon
       const lat = a.lat ?? cam?.lat
@@ -426,6 +493,7 @@ async function main(): Promise<void> {
               gridCode: a.gridCode ?? null,
               reportedAt: a.startedAt ? Date.parse(a.startedAt) : null,
               camera: camName,
+              cameraId: a.cameraId,
               score: a.score ?? null,
               snapshotUrl: a.snapshotUrl ?? null,
             } satisfies TakeoverDetail,
@@ -502,6 +570,7 @@ async function main(): Promise<void> {
     api.incidents = routes.has('GET /api/v1/incidents')
     api.cameras = routes.has('GET /api/v1/cameras')
     api.alerts = routes.has('GET /api/v1/camera-alerts')
+    api.streams = routes.has('GET /api/v1/camera-streams')
   }
 
   async function refreshIncidents(): Promise<void> {
@@ -525,8 +594,17 @@ async function main(): Promise<void> {
     renderSlow()
   }
 
+  /** The heatmap's points as one binary attribute: deck.gl aggregates them again only when this object changes. */
+  function setHeat(points: Float64Array, n: number): void {
+    heat.data = { length: n, attributes: { getPosition: { value: points.subarray(0, 2 * n), size: 2 } } }
+    heat.count = n
+    probe.layers.heat = n
+    layersDirty = true
+    director.setScenes(scenesNow(), Date.now())
+  }
+
   async function refreshHeat(): Promise<void> {
-    if (!api.incidents) return
+    if (!api.incidents || heatPinned) return
     try {
       const rows = await fetchIncidents({ since: new Date(serverNow() - 24 * HOUR_MS).toISOString() }, 50_000)
       const pts = new Float64Array(rows.length * 2)
@@ -537,10 +615,7 @@ async function main(): Promise<void> {
         pts[2 * n + 1] = f.geometry.coordinates[1]
         n++
       }
-      heat.data = { length: n, attributes: { getPosition: { value: pts.subarray(0, 2 * n), size: 2 } } }
-      heat.count = n
-      layersDirty = true
-      director.setScenes(scenesNow(), Date.now())
+      setHeat(pts, n)
     } catch (err) {
       if (!(err instanceof Unavailable)) console.warn('heat', err)
     }
@@ -567,6 +642,53 @@ async function main(): Promise<void> {
     } catch (err) {
       if (err instanceof Unavailable) api.cameras = false
       else console.warn('cameras', err)
+    }
+  }
+
+  /** Keeps open alerts for the mosaic; filed and dismissed ones leave it. */
+  function rememberAlert(a: AlertLike): void {
+    if (a.id === undefined || !a.cameraId) return
+    const key = `alert:${a.id}`
+    if (a.state === 'filed' || a.state === 'dismissed') recentAlerts.delete(key)
+    else recentAlerts.set(key, { ...recentAlerts.get(key), ...a })
+    if (recentAlerts.size > MAX_RECENT_ALERTS) {
+      const oldest = [...recentAlerts.entries()].sort(([, x], [, y]) => Number(x.id) - Number(y.id))[0][0]
+      recentAlerts.delete(oldest)
+    }
+  }
+
+  function alertsChanged(): void {
+    probe.layers.alerts = recentAlerts.size
+    director.setScenes(scenesNow(), Date.now())
+    if (mosaic.visible) mosaic.show(mosaicAlerts(), serverNow())
+  }
+
+  /** The open alerts, newest first, as mosaic tiles. */
+  function mosaicAlerts(): MosaicAlert[] {
+    return [...recentAlerts.entries()]
+      .sort(([, x], [, y]) => Number(y.id) - Number(x.id))
+      .map(([key, a]) => {
+        const cam = cameras.find((c) => c.id === a.cameraId)
+        return {
+          key,
+          cameraId: a.cameraId!,
+          cameraName: cam ? cam.name : a.cameraId!,
+          typeLabel: alertType(a.type),
+          place: a.gridCode ? placeOf(a.gridCode) : '',
+          startedAt: a.startedAt ? Date.parse(a.startedAt) : null,
+          state: a.state ?? 'new',
+          score: a.score ?? null,
+          snapshotUrl: a.snapshotUrl ?? null,
+        }
+      })
+  }
+
+  async function refreshCameraViews(): Promise<void> {
+    if (!api.streams) return
+    try {
+      cameraViews = await fetchCameraViews()
+    } catch {
+      // Without them every camera shows its alert's snapshot; asked again in a minute.
     }
   }
 
@@ -675,7 +797,7 @@ async function main(): Promise<void> {
       measure: m,
       available: (x) => !NEEDS_INCIDENTS[x] || api.incidents === true,
       breaks: fill.breaks,
-      showFill: !heat.visible,
+      showFill: !heatScene,
       onPick: (x) => {
         measure = x
         const url = new URL(location.href)
@@ -782,6 +904,7 @@ async function main(): Promise<void> {
     director.tick(Date.now())
     const tk = director.takeover
     if (tk) renderTakeoverCard(tk)
+    mosaic.refresh(mosaicAlerts(), now)
     renderSlow()
   }
 
@@ -822,7 +945,7 @@ async function main(): Promise<void> {
             now,
             zoom: map.getZoom(),
             gridAreas: grid,
-            fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heat.visible },
+            fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heatScene },
             units,
             trails,
             trailWindowS: TRAIL_WINDOW_S,
@@ -846,7 +969,7 @@ async function main(): Promise<void> {
   probe.measure = effectiveMeasure()
   tickerEmpty()
   await refreshRoutes()
-  await Promise.all([refreshIncidents(), refreshCameras(), refreshHeat(), refreshReadiness(), refreshCategories()])
+  await Promise.all([refreshIncidents(), refreshCameras(), refreshCameraViews(), refreshHeat(), refreshReadiness(), refreshCategories()])
   recomputeFill()
   director.setScenes(scenesNow(), Date.now())
   requestAnimationFrame(frame)
@@ -863,6 +986,7 @@ async function main(): Promise<void> {
   setInterval(() => void refreshUnitMeta(), 30_000)
   setInterval(() => void refreshReadiness(), 10_000)
   setInterval(() => void refreshCameras(), 5 * 60_000)
+  setInterval(() => void refreshCameraViews(), 60_000)
   setInterval(() => void refreshHeat(), 5 * 60_000)
   await map.once('idle')
   status.hidden = true
@@ -883,6 +1007,7 @@ interface TakeoverDetail {
   reportedAt: number | null
   deadlineAt?: number | null
   camera?: string
+  cameraId?: string
   score?: number | null
   snapshotUrl?: string | null
 }

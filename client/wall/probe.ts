@@ -6,7 +6,8 @@ export interface WallProbe {
   ready: boolean
   error?: string
   head: string
-  layers: { grids: number; units: number; unitsWithFix: number; incidents: number; cameras: number; heat: number }
+  /** `alerts`: open camera alerts the wall holds for the mosaic. */
+  layers: { grids: number; units: number; unitsWithFix: number; incidents: number; cameras: number; heat: number; alerts: number }
   /** Where the unit is drawn right now, [lon, lat]. */
   unitPosition(id: string): [number, number] | null
   socket: 'connected' | 'reconnecting'

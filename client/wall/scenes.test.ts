@@ -50,9 +50,34 @@ describe('SceneDirector', () => {
     expect(d.request(req('a'), 2500)).toBe(false)
     d.tick(6000)
     expect(d.takeover?.key).toBe('b')
-    d.acknowledge(7000)
+    d.acknowledge('b', 7000)
     expect(takeovers).toEqual(['a', 'b', null])
     expect(d.shown).toBe(2)
+  })
+
+  it('ends an acknowledged takeover at once, drops an acknowledged one from the queue, ignores others', () => {
+    const { d, takeovers, shown } = director()
+    d.start(0)
+    d.request(req('a'), 1000)
+    d.request(req('b'), 1500)
+    d.request(req('c'), 1600)
+    // Another takeover's acknowledgement leaves the one showing alone.
+    expect(d.acknowledge('x', 2000)).toBe(false)
+    expect(d.takeover?.key).toBe('a')
+    expect(d.acknowledge('b', 2100)).toBe(true)
+    expect(d.pending).toBe(1)
+    expect(d.acknowledge('a', 2200)).toBe(true)
+    expect(d.takeover?.key).toBe('c')
+    expect(d.takeover?.startedAt).toBe(2200)
+    d.acknowledge('c', 2300)
+    expect(d.takeover).toBeNull()
+    expect(takeovers).toEqual(['a', 'c', null])
+    // Straight back to the interrupted scene, with a full dwell.
+    expect(shown.at(-1)).toBe('city')
+    expect(d.progress(2300)).toBe(0)
+    // Acknowledged before it arrived (a late, redelivered event): it never takes the screen.
+    expect(d.request(req('x'), 2400)).toBe(false)
+    expect(d.takeover).toBeNull()
   })
 
   it('keeps the current scene when the rotation is replaced and still has it', () => {

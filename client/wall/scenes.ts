@@ -1,13 +1,14 @@
 /**
- * What the wall shows when: a rotation of scenes (the whole city, each street, the heatmap) with a dwell time,
+ * What the wall shows when: a rotation of scenes (the whole city, each street, the heatmap, the camera-alert
+ * mosaic) with a dwell time,
  * interrupted by takeovers (a priority-1 incident, a camera alert) that fly to the place, hold for a while and
  * hand back to the rotation where it left off. Pure logic on a clock passed in, so it is tested without a map.
  */
 
-export type SceneKind = 'city' | 'street' | 'heatmap'
+export type SceneKind = 'city' | 'street' | 'heatmap' | 'mosaic'
 
 export interface Scene {
-  /** `city`, `street:<code>`, `heatmap`. */
+  /** `city`, `street:<code>`, `heatmap`, `mosaic`. */
   id: string
   kind: SceneKind
   /** The street's area code for a street scene. */
@@ -114,9 +115,22 @@ export class SceneDirector {
     return true
   }
 
-  /** Ends the takeover showing (acknowledged at a console), going on with the next one or the rotation. */
-  acknowledge(now: number): void {
-    if (this.active) this.endTakeover(now)
+  /**
+   * A console acknowledged this takeover: it ends now if showing (the next one or the rotation follows at once),
+   * leaves the queue if waiting, and never starts if it had not arrived yet. True if it was showing or waiting.
+   */
+  acknowledge(key: string, now: number): boolean {
+    const waiting = this.queue.findIndex((t) => t.key === key)
+    if (waiting >= 0) {
+      this.queue.splice(waiting, 1)
+      return true
+    }
+    if (this.active?.key === key) {
+      this.endTakeover(now)
+      return true
+    }
+    this.seen.add(key)
+    return false
   }
 
   private begin(t: TakeoverRequest, now: number): void {

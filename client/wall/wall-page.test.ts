@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connectAsync } from 'mqtt'
 import pino from 'pino'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +9,9 @@ import { loadConfig } from '../../server/config/config.ts'
 import { distinctColours, launchBrowser, openWatchedPage, type WatchedPage } from '../../server/testing/browser.ts'
 import { startDemoServer } from '../../server/testing/demo-server.ts'
 import { startServer, type Running } from '../../server/start.ts'
+import { signedHeaders } from '../../server/alerts/webhook-signature.ts'
+import { createTestUser } from '../../server/testing/test-users.ts'
+import { frigateReviewNew, snapshotJpeg } from './test-support/camera-fixtures.ts'
 import type { WallProbe } from './probe.ts'
 import { createUnitDriver, type UnitDriver } from './test-support/unit-driver.ts'
 
@@ -15,8 +19,12 @@ const ARTIFACTS = 'test-artifacts'
 const HEADS = { '1080p': { width: 1920, height: 1080 }, '4k': { width: 3840, height: 2160 }, triple: { width: 5760, height: 1080 } } as const
 /** The unit the move test drives by hand; the driver moves the others. */
 const HAND_UNIT = 'unit-0001'
+const WEBHOOK_SECRET = 'wall-test-webhook-secret'
 
 type ProbeState = Omit<WallProbe, 'unitPosition'>
+
+/** The test's own API calls (positions in bulk, incidents) as an administrator. */
+let adminHeaders: Record<string, string> = {}
 
 /*
  * The wall against the real server with a small demo city: units driven along the roads through the bulk
@@ -30,12 +38,26 @@ describe('wall page in headless Chromium', () => {
   let driver: UnitDriver
   let wall: WatchedPage
   let gridCodes: { code: string; lon: number; lat: number }[]
+  let dispatcherHeaders: Record<string, string> = {}
+  /** The wall page with these query parameters, signed in by the display token. */
+  let wallUrl: (query: string) => string
   const cameraIds: string[] = []
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
-    ;[server, browser] = await Promise.all([startDemoServer(), launchBrowser()])
+    // The embedded MQTT broker on a free port, for a Frigate of our own; the signed webhook, for AI-box snapshots.
+    ;[server, browser] = await Promise.all([startDemoServer('pglite', { MQTT_PORT: '0', WEBHOOK_SECRET }), launchBrowser()])
     const db = server.db
+    // The wall runs on a display token in its URL, as a kiosk does; the test posts as an administrator.
+    const city = (await db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city'`)).rows[0].code
+    const [admin, display, dispatcher] = await Promise.all([
+      createTestUser(db, { role: 'admin', areas: [city] }),
+      createTestUser(db, { role: 'wall', areas: [city], username: 'wall-display' }),
+      createTestUser(db, { role: 'dispatcher', areas: [city], username: 'duty-dispatcher' }),
+    ])
+    adminHeaders = admin.headers
+    dispatcherHeaders = dispatcher.headers
+    wallUrl = (query) => `${server.url}/wall?${query}${query ? '&' : ''}token=${display.token}`
     const units = (await db.query<{ id: string }>('SELECT id FROM unit ORDER BY id')).rows.map((r) => r.id)
     // What a dispatcher would have done (there is no dispatch API yet): a few units busy, one out of service.
     await db.query(`UPDATE unit SET status = CASE
@@ -58,7 +80,7 @@ describe('wall page in headless Chromium', () => {
     const start = gridCodes[Math.floor(gridCodes.length / 2)]
     await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date(Date.now() - 2000).toISOString(), lat: start.lat, lon: start.lon }])
 
-    driver = await createUnitDriver({ url: server.url, db, unitIds: units.slice(1, -4), periodMs: [2000, 4000] })
+    driver = await createUnitDriver({ url: server.url, headers: adminHeaders, db, unitIds: units.slice(1, -4), periodMs: [2000, 4000] })
     await driver.tick()
     driver.start(500)
 
@@ -72,7 +94,7 @@ describe('wall page in headless Chromium', () => {
     for (const e of entries) await postJson(`${server.url}/api/v1/incidents`, e, 201)
 
     wall = await openWatchedPage(browser, HEADS['1080p'])
-    await wall.page.goto(`${server.url}/wall?dwell=600&takeover=10`)
+    await wall.page.goto(wallUrl('dwell=600&takeover=10'))
     await waitReady(wall.page)
   })
 
@@ -228,9 +250,107 @@ describe('wall page in headless Chromium', () => {
     await wall.context.close()
   })
 
+  it("is taken over by a Frigate review over MQTT with the camera's live video, and hands back at once when a console acknowledges", async () => {
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    await page.goto(wallUrl('scenes=city&dwell=600&takeover=600'))
+    await waitReady(page)
+    const cam = (await server.db.query<{ id: string; frigate_name: string }>(`SELECT id, frigate_name FROM camera WHERE stream_kind = 'hls' ORDER BY id LIMIT 1`)).rows[0]
+    expect(cam).toBeDefined()
+    const mqtt = await connectAsync(`mqtt://127.0.0.1:${server.mqtt!.status().port}`, { clientId: `wall-test-frigate-${process.pid}` })
+    await mqtt.publishAsync('frigate/reviews', frigateReviewNew(cam.frigate_name, 'person', Date.now() / 1000), { qos: 1 })
+    await mqtt.endAsync()
+    await page.waitForFunction(() => probeOf().takeover?.kind === 'alert', null, { timeout: 10_000 })
+    const alert = (await server.db.query<{ id: number }>(`SELECT id FROM camera_alert WHERE source = 'frigate' AND camera_id = $1`, [cam.id])).rows[0]
+    expect((await state(page)).takeover?.key).toBe(`alert:${alert.id}`)
+    expect(await page.locator('#takeover').innerText()).toContain('人员')
+
+    // The camera's H.264 HLS stream plays in the card: frames decoded, time moving on, across the card's redraws.
+    const video = () => page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('#takeover video')
+      return v ? { t: v.currentTime, w: v.videoWidth, h: v.videoHeight, badge: document.querySelector('#takeover .cam-badge')?.textContent } : null
+    })
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('#takeover video')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
+    const first = (await video())!
+    // Time moves on (a busy machine may stutter, so by a second within a generous bound rather than on a clock).
+    await page.waitForFunction((t0) => (document.querySelector<HTMLVideoElement>('#takeover video')?.currentTime ?? 0) > t0 + 1, first.t, { timeout: 20_000 })
+    const later = (await video())!
+    expect([later.w, later.h]).toEqual([640, 360])
+    expect(later.badge).toBe('实时')
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-takeover-video.png` })
+
+    const posted = Date.now()
+    const res = await fetch(`${server.url}/api/v1/camera-alerts/${alert.id}/acknowledge`, { method: 'POST', headers: dispatcherHeaders })
+    expect(res.status).toBe(200)
+    expect((await res.json()).acknowledgedBy).toBe('duty-dispatcher')
+    await page.waitForFunction(() => probeOf().takeover === null && probeOf().scene === 'city', null, { timeout: 5000, polling: 20 })
+    console.info(`wall: acknowledgement → back to the rotation in ${Date.now() - posted} ms (takeover would have held 600 s)`)
+    expect(await page.locator('#takeover').isVisible()).toBe(false)
+    // The player is gone with the card.
+    expect(await page.locator('video').count()).toBe(0)
+    expect(await page.locator('#ticker').innerText()).toContain('已确认')
+    expect((await server.db.query<{ state: string }>(`SELECT state FROM camera_alert WHERE id = $1`, [alert.id])).rows[0].state).toBe('acknowledged')
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('shows the latest camera alerts as a mosaic scene: live video, refreshed snapshots, and a plain tile where there is no picture', async () => {
+    const streamed = (await server.db.query<{ id: string }>(`SELECT id FROM camera WHERE stream_kind = 'hls' ORDER BY id`)).rows.map((r) => r.id)
+    const plain = (await server.db.query<{ id: string }>(`SELECT id FROM camera WHERE stream_kind IS NULL AND status = 'online' ORDER BY id DESC LIMIT 4`)).rows.map((r) => r.id)
+    const now = Date.now()
+    const webhook = async (body: object) => {
+      const raw = JSON.stringify(body)
+      const res = await fetch(`${server.url}/api/v1/camera-alerts`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...signedHeaders(WEBHOOK_SECRET, raw) } })
+      if (res.status !== 201) throw new Error(`webhook: HTTP ${res.status} ${await res.text()}`)
+    }
+    // Oldest first: a plain tile, three AI-box alerts with snapshots, then the second live camera.
+    await webhook({ id: 'mosaic-0', cameraId: plain[3], type: 'crowd', time: new Date(now - 9 * 60_000).toISOString(), score: 0.71 })
+    for (const [k, type] of (['smoke', 'package', 'car'] as const).entries()) {
+      const time = new Date(now - (7 - 2 * k) * 60_000)
+      const snapshot = snapshotJpeg(`${plain[k]}  ${time.toISOString().slice(0, 19).replace('T', ' ')}`, k + 3).toString('base64')
+      await webhook({ id: `mosaic-${k + 1}`, cameraId: plain[k], type, time: time.toISOString(), score: 0.8 + k * 0.05, snapshot })
+    }
+    await webhook({ id: 'mosaic-5', cameraId: streamed[1] ?? streamed[0], type: 'fire', time: new Date(now - 60_000).toISOString(), score: 0.93 })
+
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    await page.goto(wallUrl('scenes=mosaic'))
+    await waitReady(page)
+    await page.waitForFunction(() => probeOf().scene === 'mosaic', null, { timeout: 10_000 })
+    await page.waitForFunction(() => document.querySelectorAll('#mosaic .mosaic-tile').length >= 5, null, { timeout: 10_000 })
+    // Newest first; what each tile shows once its picture is in: the live camera playing, three snapshots loaded.
+    await page.waitForFunction(
+      () => {
+        const media = [...document.querySelectorAll<HTMLElement>('#mosaic .cam-media')]
+        return media[0]?.dataset.showing === 'video' && media.filter((m) => (m.querySelector('img')?.naturalWidth ?? 0) > 0).length >= 3
+      },
+      null,
+      { timeout: 45_000 },
+    )
+    const tiles = await page.$$eval('#mosaic .mosaic-tile', (els) => els.map((e) => ({
+      camera: (e as HTMLElement).dataset.camera,
+      state: (e as HTMLElement).dataset.state,
+      showing: e.querySelector<HTMLElement>('.cam-media')!.dataset.showing,
+      image: e.querySelector('img')?.naturalWidth ?? 0,
+    })))
+    expect(tiles[0]).toMatchObject({ camera: streamed[1] ?? streamed[0], state: 'new', showing: 'video' })
+    expect(tiles.slice(1, 4).map((x) => [x.camera, x.showing, x.image])).toEqual([
+      [plain[2], 'snapshot', 640],
+      [plain[1], 'snapshot', 640],
+      [plain[0], 'snapshot', 640],
+    ])
+    expect(tiles.find((x) => x.camera === plain[3])?.showing).toBe('none')
+    const playing = () => page.$eval('#mosaic .mosaic-tile video', (v) => (v as HTMLVideoElement).currentTime)
+    const t0 = await playing()
+    await page.waitForFunction((t) => (document.querySelector<HTMLVideoElement>('#mosaic .mosaic-tile video')?.currentTime ?? 0) > t + 1, t0, { timeout: 20_000 })
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-mosaic.png` })
+    problems.assertClean()
+    await context.close()
+  })
+
   it('rotates through its scenes with the dwell time', async () => {
     const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
-    await page.goto(`${server.url}/wall?dwell=5&scenes=city,streets`)
+    await page.goto(wallUrl('dwell=5&scenes=city,streets'))
     await waitReady(page)
     // Scene changes as they happen: [scene, time].
     const changes: [string, number][] = []
@@ -260,7 +380,7 @@ describe('wall page in headless Chromium', () => {
   for (const head of ['4k', 'triple'] as const) {
     it(`lays out the ${head} head at its logical size`, async () => {
       const { page, problems, context } = await openWatchedPage(browser, HEADS[head])
-      await page.goto(`${server.url}/wall?head=${head}&scenes=city&lang=${head === 'triple' ? 'en' : 'zh'}`)
+      await page.goto(wallUrl(`head=${head}&scenes=city&lang=${head === 'triple' ? 'en' : 'zh'}`))
       await waitReady(page)
       const box = (await page.locator('#stage').boundingBox())!
       expect([Math.round(box.width), Math.round(box.height)]).toEqual([HEADS[head].width, HEADS[head].height])
@@ -275,7 +395,7 @@ describe('wall page in headless Chromium', () => {
 
   it('shows the incident heatmap as a scene', async () => {
     const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
-    await page.goto(`${server.url}/wall?scenes=heatmap,city&dwell=600`)
+    await page.goto(wallUrl('scenes=heatmap,city&dwell=600'))
     await waitReady(page)
     await page.waitForFunction(() => probeOf().scene === 'heatmap' && probeOf().layers.heat >= 36, null, { timeout: 10_000 })
     await settle(page)
@@ -286,7 +406,7 @@ describe('wall page in headless Chromium', () => {
 
   it('scales the fixed canvas down to a smaller window, letterboxed', async () => {
     const { page, problems, context } = await openWatchedPage(browser, { width: 1280, height: 800 })
-    await page.goto(`${server.url}/wall?scenes=city`)
+    await page.goto(wallUrl('scenes=city'))
     await waitReady(page)
     const box = (await page.locator('#stage').boundingBox())!
     expect(Math.round(box.width)).toBe(1280)
@@ -299,7 +419,7 @@ describe('wall page in headless Chromium', () => {
   it('recovers after a server restart without a reload', async () => {
     const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
     // A still camera: the restarted server below has no basemap of its own to serve.
-    await page.goto(`${server.url}/wall?scenes=city&dwell=3600`)
+    await page.goto(wallUrl('scenes=city&dwell=3600'))
     await waitReady(page)
     await driver.stop()
     const port = new URL(server.url).port
@@ -341,7 +461,8 @@ declare function probeOf(): WallProbe
 
 /** Waits for the wall to report ready, and makes `probeOf()` available inside page functions. */
 async function waitReady(page: Page): Promise<void> {
-  await page.addScriptTag({ content: 'window.probeOf = () => window.__gridwatch' })
+  // Evaluated by the test driver, so the page's Content-Security-Policy (no inline scripts) does not apply.
+  await page.evaluate(() => Object.assign(window, { probeOf: () => (window as unknown as { __gridwatch: WallProbe }).__gridwatch }))
   await page.waitForFunction(() => probeOf().ready || probeOf().error, null, { timeout: 90_000 })
   expect(await page.evaluate(() => probeOf().error)).toBeUndefined()
 }
@@ -360,7 +481,7 @@ function state(page: Page): Promise<ProbeState> {
 }
 
 async function postJson(url: string, body: unknown, expectStatus = 200): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...adminHeaders }, body: JSON.stringify(body) })
   if (res.status !== expectStatus) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`)
 }
 

@@ -25,6 +25,17 @@ describe('generateCameras', () => {
     expect(() => generateCameras(city, graph, MONTEVIDEO_BBOX, { count: 0 })).toThrow(/camera count/)
   })
 
+  it('gives the busiest online cameras a local live stream and the rest none', () => {
+    const cameras = generateCameras(city, graph, MONTEVIDEO_BBOX)
+    const streamed = cameras.filter((c) => c.streamUrl !== null)
+    expect(streamed.map((c) => [c.streamUrl, c.streamKind, c.status, c.placement])).toEqual(
+      streamed.map((c) => [`/video/${c.id}/index.m3u8`, 'hls', 'online', 'downtown']),
+    )
+    expect(streamed).toHaveLength(2)
+    expect(cameras.every((c) => (c.streamUrl === null) === (c.streamKind === null))).toBe(true)
+    expect(generateCameras(city, graph, MONTEVIDEO_BBOX, { streams: 0 }).some((c) => c.streamUrl)).toBe(false)
+  })
+
   it('is deterministic for a seed', () => {
     const a = generateCameras(city, graph, MONTEVIDEO_BBOX, { seed: 5 })
     expect(generateCameras(city, graph, MONTEVIDEO_BBOX, { seed: 5 })).toEqual(a)

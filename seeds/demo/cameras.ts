@@ -5,6 +5,7 @@ import type { RoadEdge, RoadGraph } from '../../geo/road-graph/build-road-graph.
 import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
 import { createRng, shuffle, weightedSampler, type Rng } from '../../geo/random.ts'
 import type { CityLayers, PoiProperties } from '../osm/city-layers.ts'
+import { localStreamUrl } from '../../server/video/local-stream-url.ts'
 
 /**
  * The demo city's camera network, placed where the prevention-network literature puts cameras: city
@@ -37,6 +38,9 @@ export interface Camera {
   /** The camera's name in Frigate (snake_case), e.g. `gate_north`, `junction_012`. */
   frigateName: string
   status: CameraStatus
+  /** What a browser plays: the server's local test stream for a few busy cameras, none (snapshots) for the rest. */
+  streamUrl: string | null
+  streamKind: 'hls' | 'whep' | null
 }
 
 export interface CameraOptions {
@@ -45,9 +49,14 @@ export interface CameraOptions {
   seed?: number | string
   /** Junctions inside this circle are "busy downtown"; default: Montevideo's Centro and Ciudad Vieja. */
   downtown?: { lon: number; lat: number; radiusM: number }
+  /** Online cameras, busiest places first, that get a locally generated live stream; default 2. */
+  streams?: number
 }
 
 const DEFAULT_COUNT = 300
+const DEFAULT_STREAMS = 2
+/** Where the simulator's Frigate sees most activity, so the demo's alerts often come with live video. */
+const STREAM_PLACEMENTS: readonly CameraPlacement[] = ['downtown', 'public_place', 'key_place', 'checkpoint', 'entrance', 'main_road']
 const MONTEVIDEO_DOWNTOWN = { lon: -56.1950, lat: -34.9060, radiusM: 2500 }
 /** Metres per degree of longitude and latitude in the city. */
 type Scale = { lon: number; lat: number }
@@ -391,7 +400,7 @@ export function generateCameras(
   const rng = createRng(seed, 'cameras:equipment')
   const status = weightedSampler(STATUS_WEIGHTS)
   const owners = Object.fromEntries(CAMERA_PLACEMENTS.map((p) => [p, weightedSampler(OWNERS[p])])) as Record<CameraPlacement, (r: Rng) => number>
-  return [...sites, ...checkpoints, ...roads, ...pois].map((site, i) => {
+  const cameras: Camera[] = [...sites, ...checkpoints, ...roads, ...pois].map((site, i) => {
     const [fovMin, fovMax, rangeMin, rangeMax] = OPTICS[site.placement]
     return {
       id: `cam-${String(i + 1).padStart(4, '0')}`,
@@ -406,6 +415,14 @@ export function generateCameras(
       owner: CAMERA_OWNERS[owners[site.placement](rng)],
       frigateName: site.frigateName,
       status: CAMERA_STATUSES[status(rng)],
+      streamUrl: null,
+      streamKind: null,
     }
   })
+  const streamed = cameras
+    .filter((c) => c.status === 'online')
+    .sort((a, b) => STREAM_PLACEMENTS.indexOf(a.placement) - STREAM_PLACEMENTS.indexOf(b.placement) || a.id.localeCompare(b.id))
+    .slice(0, options.streams ?? DEFAULT_STREAMS)
+  for (const c of streamed) Object.assign(c, { streamUrl: localStreamUrl(c.id), streamKind: 'hls' })
+  return cameras
 }

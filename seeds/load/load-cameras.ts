@@ -20,10 +20,12 @@ export async function loadCameras(q: Queryable, cameras: readonly Camera[], grid
       { name: 'frigate_name', type: 'text' },
       { name: 'status', type: 'text' },
       { name: 'grid_code', type: 'text' },
+      { name: 'stream_url', type: 'text' },
+      { name: 'stream_kind', type: 'text' },
     ],
     cameras.map((c) => [
       c.id, c.nameZh, c.nameEn, `POINT(${c.lon} ${c.lat})`, c.headingDeg, c.fovDeg, c.rangeM, c.placement, c.owner,
-      c.frigateName, c.status, grids.lookup(c.lon, c.lat),
+      c.frigateName, c.status, grids.lookup(c.lon, c.lat), c.streamUrl, c.streamKind,
     ]),
   )
 }

@@ -1,5 +1,7 @@
 import type { AlertAttributes } from '../../geo/ingest/camera-alert.ts'
 import type { Queryable } from '../db/db.ts'
+import type { Principal } from '../auth/principal.ts'
+import { areaScope } from '../auth/area-scope.ts'
 
 /** A stored camera alert as the API, the live layer and the wall see it. */
 export interface AlertRow {
@@ -40,27 +42,35 @@ export interface AlertListQuery {
   /** Continue after this alert id (the previous page's `next`). */
   after?: number
   limit: number
+  /** Only alerts in this principal's jurisdiction. */
+  principal?: Principal
 }
 
 /** One page of alerts in storage order (id), and the cursor of the next page if there may be one. */
 export async function listAlerts(q: Queryable, query: AlertListQuery): Promise<{ rows: AlertRow[]; next: number | null }> {
+  const params: unknown[] = [query.since, query.area ?? null, ...(query.bbox ?? [null, null, null, null]), query.after ?? null, query.limit + 1]
+  const scope = query.principal ? areaScope(query.principal, 'a.grid_code', params) : 'TRUE'
   const r = await q.query<AlertRow>(
     `SELECT ${ALERT_COLUMNS} FROM camera_alert a
      WHERE a.server_time >= $1
        AND ($2::text IS NULL OR a.grid_code LIKE $2 || '%')
        AND ($3::float8 IS NULL OR a.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
        AND ($7::int8 IS NULL OR a.id > $7)
+       AND ${scope}
      ORDER BY a.id
      LIMIT $8`,
-    [query.since, query.area ?? null, ...(query.bbox ?? [null, null, null, null]), query.after ?? null, query.limit + 1],
+    params,
   )
   const more = r.rows.length > query.limit
   const rows = more ? r.rows.slice(0, query.limit) : r.rows
   return { rows, next: more ? rows[rows.length - 1].id : null }
 }
 
-export async function alertById(q: Queryable, id: number): Promise<AlertRow | null> {
-  const r = await q.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM camera_alert a WHERE a.id = $1`, [id])
+/** One alert; with a principal, null when it lies outside its jurisdiction. */
+export async function alertById(q: Queryable, id: number, principal?: Principal): Promise<AlertRow | null> {
+  const params: unknown[] = [id]
+  const scope = principal ? areaScope(principal, 'a.grid_code', params) : 'TRUE'
+  const r = await q.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM camera_alert a WHERE a.id = $1 AND ${scope}`, params)
   return r.rows[0] ?? null
 }
 
@@ -96,7 +106,9 @@ export interface CameraRow {
 }
 
 /** Cameras without their stream URL (it may carry credentials), optionally inside a bbox and an area. */
-export async function listCameras(q: Queryable, filter: { bbox?: readonly number[]; area?: string } = {}): Promise<CameraRow[]> {
+export async function listCameras(q: Queryable, filter: { bbox?: readonly number[]; area?: string; principal?: Principal } = {}): Promise<CameraRow[]> {
+  const params: unknown[] = [filter.area ?? null, ...(filter.bbox ?? [null, null, null, null])]
+  const scope = filter.principal ? areaScope(filter.principal, 'grid_code', params) : 'TRUE'
   const r = await q.query<CameraRow>(
     `SELECT id, name, name_en AS "nameEn", ST_X(geom) AS lon, ST_Y(geom) AS lat, heading_deg AS "headingDeg",
             fov_deg AS "fovDeg", range_m AS "rangeM", placement, owner, status, frigate_name AS "frigateName",
@@ -104,8 +116,9 @@ export async function listCameras(q: Queryable, filter: { bbox?: readonly number
      FROM camera
      WHERE ($1::text IS NULL OR grid_code LIKE $1 || '%')
        AND ($2::float8 IS NULL OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+       AND ${scope}
      ORDER BY id`,
-    [filter.area ?? null, ...(filter.bbox ?? [null, null, null, null])],
+    params,
   )
   return r.rows
 }

@@ -16,14 +16,16 @@ import { AlertIngest, type AlertEvent } from './alert-store.ts'
 import { cameraDirectory } from './camera-directory.ts'
 import { insertCameraFixture } from './camera-fixture.ts'
 import { SnapshotFiles } from './snapshot-files.ts'
-import { SIGNATURE_HEADER, signBody } from './webhook-signature.ts'
+import { NONCE_HEADER, SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER } from './webhook-signature.ts'
+import { withPrincipal } from '../auth/principal.ts'
+import { testPrincipal } from '../testing/test-users.ts'
 
 const SECRET = 'test-secret'
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...Array.from({ length: 64 }, (_, i) => i)])
 const time = '2026-11-23T09:58:00Z'
 
 /** A signed POST of a JSON object or of a multipart form (signed over exactly the bytes sent). */
-async function post(url: string, body: object | FormData, opts: { secret?: string | null; signature?: string } = {}) {
+async function post(url: string, body: object | FormData, opts: { secret?: string | null; signature?: string; now?: number; nonce?: string } = {}) {
   const req = body instanceof FormData
     ? new Request(url, { method: 'POST', body })
     : new Request(url, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } })
@@ -31,7 +33,7 @@ async function post(url: string, body: object | FormData, opts: { secret?: strin
   const headers = new Headers(req.headers)
   const secret = opts.secret === undefined ? SECRET : opts.secret
   if (opts.signature) headers.set(SIGNATURE_HEADER, opts.signature)
-  else if (secret) headers.set(SIGNATURE_HEADER, signBody(secret, raw))
+  else if (secret) for (const [k, v] of Object.entries(signedHeaders(secret, raw, opts.now, opts.nonce))) headers.set(k, v)
   return fetch(url, { method: 'POST', body: raw, headers })
 }
 
@@ -51,6 +53,8 @@ describeBackends('camera alert routes', ({ db }) => {
       snapshots, publish: (_g, e) => published.push(e), now: () => new Date('2026-11-23T10:00:00Z'),
     })
     const app = express()
+    // The reads need a principal (the webhook does not: it is signed).
+    app.use(withPrincipal(testPrincipal('dispatcher')))
     app.use(alertRouter({ db: db(), ingest, snapshots, webhookSecret: SECRET, feeds }))
     // As in the app: the general JSON parser comes after the raw-body webhook.
     app.use(express.json())
@@ -134,7 +138,7 @@ describeBackends('camera alert routes', ({ db }) => {
     const hugeBody = await post(`${base}/api/v1/camera-alerts`, { cameraId: 'cam-0012', type: 'fire', time, pad: 'x'.repeat(4 * 1024 * 1024) })
     expect(hugeBody.status).toBe(413)
     const text = await fetch(`${base}/api/v1/camera-alerts`, {
-      method: 'POST', body: 'hello', headers: { 'Content-Type': 'text/plain', [SIGNATURE_HEADER]: signBody(SECRET, 'hello') },
+      method: 'POST', body: 'hello', headers: { 'Content-Type': 'text/plain', ...signedHeaders(SECRET, 'hello') },
     })
     expect(text.status).toBe(415)
   })
@@ -160,6 +164,26 @@ describeBackends('camera alert routes', ({ db }) => {
       expect.objectContaining({ type: 'Feature', id: 'cam-0012', geometry: { type: 'Point', coordinates: [-56.1, -34.9] } }),
     ])
     expect(fc.features[0].properties).not.toHaveProperty('streamUrl')
+  })
+
+  it('refuses a replayed delivery (same nonce), a stale timestamp and a missing nonce, and stores nothing', async () => {
+    const count = async () => (await db().query<{ n: number }>('SELECT count(*)::int AS n FROM camera_alert')).rows[0].n
+    const alert = { id: 'replay-1', cameraId: 'cam-0001', type: 'smoke', time, score: 0.7 }
+    expect((await post(`${base}/api/v1/camera-alerts`, alert, { nonce: 'nonce-replay-0001' })).status).toBe(201)
+    const before = await count()
+    const replay = await post(`${base}/api/v1/camera-alerts`, { ...alert, score: 0.9 }, { nonce: 'nonce-replay-0001' })
+    expect(replay.status).toBe(409)
+    expect((await replay.json()).error.code).toBe('replayed')
+    const stale = await post(`${base}/api/v1/camera-alerts`, { ...alert, id: 'replay-2' }, { now: Date.now() - 3_600_000 })
+    expect(stale.status).toBe(401)
+    expect((await stale.json()).error.code).toBe('stale_signature')
+    const raw = JSON.stringify({ ...alert, id: 'replay-3' })
+    const noNonce = signedHeaders(SECRET, raw)
+    delete noNonce[NONCE_HEADER]
+    const missing = await fetch(`${base}/api/v1/camera-alerts`, { method: 'POST', body: raw, headers: { 'Content-Type': 'application/json', ...noNonce } })
+    expect(missing.status).toBe(401)
+    expect(noNonce[TIMESTAMP_HEADER]).toMatch(/^\d+$/)
+    expect(await count()).toBe(before)
   })
 
   it('documents its routes', () => {

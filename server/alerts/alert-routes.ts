@@ -11,7 +11,8 @@ import { FEEDS, type FeedHealth } from '../ingest/feed-health.ts'
 import { alertById, listAlerts, listCameras, type AlertRow } from './alert-queries.ts'
 import type { AlertIngest } from './alert-store.ts'
 import type { SnapshotFiles } from './snapshot-files.ts'
-import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.ts'
+import { MAX_SKEW_S, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './webhook-signature.ts'
+import { OPERATIONS, principalOf, requireRole } from '../auth/principal.ts'
 
 export interface AlertRoutesDeps {
   db: Queryable
@@ -52,22 +53,24 @@ const WebhookAnswer = z.object({ id: z.number().nullable(), outcome: z.enum(['cr
 
 documentRoute({
   method: 'get', path: '/api/v1/cameras', summary: 'Cameras as GeoJSON (stream URLs are not listed)', tags: ['cameras'], query: CamerasQuery,
+  roles: OPERATIONS,
 })
 documentRoute({
   method: 'get', path: '/api/v1/camera-alerts', summary: 'Camera alerts stored since a time, in pages, as GeoJSON',
-  tags: ['cameras'], query: AlertsQuery, response: AlertPage,
+  tags: ['cameras'], query: AlertsQuery, response: AlertPage, roles: OPERATIONS,
 })
 documentRoute({
   method: 'post', path: '/api/v1/camera-alerts',
-  summary: `Camera alert from an NVR or AI box. Signed: ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body with ` +
-    'WEBHOOK_SECRET>. JSON as below, or multipart/form-data with the same fields as text parts and the JPEG as the file part ' +
+  summary: `Camera alert from an NVR or AI box. Signed: ${TIMESTAMP_HEADER}: <Unix seconds, within ${MAX_SKEW_S} s>, ` +
+    `${NONCE_HEADER}: <8-128 characters [A-Za-z0-9_-], new for every delivery>, ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of ` +
+    '"<timestamp>.<nonce>.<raw body>" with WEBHOOK_SECRET>; a nonce seen before answers 409. JSON as below, or multipart/form-data with the same fields as text parts and the JPEG as the file part ' +
     `"snapshot" (at most ${MAX_SNAPSHOT_BYTES} bytes). The same id (or camera, type and time) again updates the same alert. ` +
     'Answers 201 when it opened an alert. Alerts are never dispatched automatically.',
-  tags: ['cameras'], body: cameraWebhookSchema, response: WebhookAnswer, errors: [400, 401, 413, 415, 503],
+  tags: ['cameras'], body: cameraWebhookSchema, response: WebhookAnswer, errors: [400, 401, 409, 413, 415, 503], access: 'signature',
 })
 documentRoute({
   method: 'get', path: '/api/v1/camera-alerts/{id}/snapshot.jpg', summary: 'The JPEG uploaded with a webhook alert',
-  tags: ['cameras'], errors: [404],
+  tags: ['cameras'], errors: [401, 403, 404], roles: OPERATIONS,
 })
 
 const toFeature = ({ lon, lat, ...p }: AlertRow) => ({
@@ -80,7 +83,7 @@ const toFeature = ({ lon, lat, ...p }: AlertRow) => ({
 /**
  * Cameras and camera alerts over HTTP: the signed webhook for NVRs and AI boxes, the paged alert list, the
  * camera layer and uploaded snapshots. Mount it before any app-wide body parser: the webhook signature is
- * checked over the raw body. The GET routes are open until the access-control work adds auth.
+ * checked over the raw body. The reads are scoped to the caller's jurisdiction in their SQL.
  */
 export function alertRouter({ db, ingest, snapshots, webhookSecret, feeds }: AlertRoutesDeps): Router {
   const r = Router()
@@ -92,9 +95,15 @@ export function alertRouter({ db, ingest, snapshots, webhookSecret, feeds }: Ale
       throw new Error('camera-alert webhook mounted after a body parser: the signature needs the raw body')
     }
     const raw: Buffer = req.body ?? Buffer.alloc(0)
-    if (!verifySignature(webhookSecret, raw, req.get(SIGNATURE_HEADER))) {
-      throw new HttpError(401, 'invalid_signature', `missing or wrong ${SIGNATURE_HEADER}: expected sha256=<hex HMAC-SHA256 of the raw body>`)
+    const nonce = req.get(NONCE_HEADER)
+    const check = verifySignature(webhookSecret, raw, { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(TIMESTAMP_HEADER), nonce })
+    if (check === 'bad_signature') {
+      throw new HttpError(401, 'invalid_signature', `missing or wrong ${SIGNATURE_HEADER}, ${TIMESTAMP_HEADER} or ${NONCE_HEADER}: ` +
+        'expected sha256=<hex HMAC-SHA256 of "<timestamp>.<nonce>.<raw body>">')
     }
+    if (check === 'stale') throw new HttpError(401, 'stale_signature', `${TIMESTAMP_HEADER} is more than ${MAX_SKEW_S} s from the server's clock`)
+    const fresh = await db.query('INSERT INTO webhook_replay (nonce, seen_at) VALUES ($1, now()) ON CONFLICT DO NOTHING', [nonce])
+    if (fresh.affectedRows !== 1) throw new HttpError(409, 'replayed', `this ${NONCE_HEADER} was used before: a delivery is taken once`)
     const { fields, upload } = await readWebhookBody(req, raw)
     const parsed = parseCameraWebhook(fields)
     const result = await ingest.submit(parsed.alert, upload ?? parsed.snapshot)
@@ -104,12 +113,13 @@ export function alertRouter({ db, ingest, snapshots, webhookSecret, feeds }: Ale
     res.json({ id, outcome: result.outcome })
   })
 
-  r.get('/api/v1/camera-alerts', async (req, res) => {
+  r.get('/api/v1/camera-alerts', requireRole(...OPERATIONS), async (req, res) => {
     const q = AlertsQuery.safeParse(req.query)
     if (!q.success) throw badRequestFromZod(q.error, 'query')
     const since = q.data.since ? new Date(q.data.since) : new Date(Date.now() - 86_400_000)
     const page = await listAlerts(db, {
       since, bbox: q.data.bbox, area: q.data.area, limit: q.data.limit, after: q.data.cursor ? Number(q.data.cursor) : undefined,
+      principal: principalOf(req),
     })
     let next: string | null = null
     if (page.next !== null) {
@@ -121,18 +131,18 @@ export function alertRouter({ db, ingest, snapshots, webhookSecret, feeds }: Ale
     res.json({ type: 'FeatureCollection', features: page.rows.map(toFeature), nextCursor: page.next === null ? null : String(page.next), next })
   })
 
-  r.get('/api/v1/camera-alerts/:id/snapshot.jpg', async (req, res) => {
-    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : null
-    const alert = id === null ? null : await alertById(db, id)
+  r.get('/api/v1/camera-alerts/:id/snapshot.jpg', requireRole(...OPERATIONS), async (req, res) => {
+    const id = /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
+    const alert = id === null ? null : await alertById(db, id, principalOf(req))
     const jpeg = alert ? await snapshots.read(alert.id) : null
     if (!jpeg) throw new HttpError(404, 'not_found', 'no snapshot stored for this alert')
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=300', 'X-Content-Type-Options': 'nosniff' }).send(jpeg)
   })
 
-  r.get('/api/v1/cameras', async (req, res) => {
+  r.get('/api/v1/cameras', requireRole(...OPERATIONS), async (req, res) => {
     const q = CamerasQuery.safeParse(req.query)
     if (!q.success) throw badRequestFromZod(q.error, 'query')
-    const rows = await listCameras(db, q.data)
+    const rows = await listCameras(db, { ...q.data, principal: principalOf(req) })
     res.json({
       type: 'FeatureCollection',
       features: rows.map(({ lon, lat, ...p }) => ({ type: 'Feature', id: p.id, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: p })),

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_BORDER_FLAG_METRES } from '../../geo/cases/border-flag.ts'
+import { DEFAULT_DUPLICATE_RULE } from '../../geo/cases/duplicate-rule.ts'
 
 const onOff = z.enum(['on', 'off'])
 
@@ -24,7 +26,29 @@ const ConfigSchema = z.object({
   FRIGATE_EVENTS: z.enum(['fallback', 'always', 'never']).default('fallback'),
   /** Shared secret of the signed camera-alert webhook; unset = the webhook answers 503. */
   WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Password of the first admin, created on first start; unset = a random one, printed once. */
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Wrong passwords in a row before an account locks, and for how long. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Retention per data class in days (0 = keep forever), enforced hourly. */
+  RETAIN_POSITIONS_DAYS: z.coerce.number().min(0).default(90),
+  RETAIN_SNAPSHOTS_DAYS: z.coerce.number().min(0).default(30),
+  RETAIN_AUDIT_DAYS: z.coerce.number().min(0).default(1095),
+  /** Dispatch recommendations: a unit's fix older than this is stale; units farther than this are outside the search radius. */
+  DISPATCH_STALE_AFTER_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  DISPATCH_RADIUS_M: z.coerce.number().min(100).max(100_000).default(5000),
+  /** Cases: flag a case this close to a grid border for the operator to confirm the owner. */
+  CASE_BORDER_METRES: z.coerce.number().min(0).max(1000).default(DEFAULT_BORDER_FLAG_METRES),
+  /** Cases: suggest open cases of the same category this close, reported within this many hours, as duplicates. */
+  CASE_DUPLICATE_RADIUS_M: z.coerce.number().min(1).max(10_000).default(DEFAULT_DUPLICATE_RULE.radiusM),
+  CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number().positive().max(24 * 90).default(DEFAULT_DUPLICATE_RULE.windowHours),
+  /** How often overrun steps get supervision orders and overrun orders are escalated. */
+  SUPERVISION_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(30),
   SIMULATOR: onOff.default('on'),
+  /** Local ffmpeg test streams for cameras whose stream URL is `/video/<id>/index.m3u8` (needs ffmpeg on PATH). */
+  VIDEO_TEST_STREAMS: onOff.default('on'),
   SIM_UNITS: z.coerce.number().int().min(0).max(20_000).default(200),
   SEED_INCIDENTS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

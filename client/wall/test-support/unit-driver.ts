@@ -31,6 +31,8 @@ interface Driven {
 export interface DriverOptions {
   /** Server base URL, e.g. `http://127.0.0.1:1234`. */
   url: string
+  /** Sent with every batch, e.g. the bearer token of an account allowed to post positions in bulk. */
+  headers?: Record<string, string>
   db: RoadSource
   /** Units to drive (device ids = unit ids in the demo). */
   unitIds: string[]
@@ -137,7 +139,7 @@ export async function createUnitDriver(opts: DriverOptions): Promise<UnitDriver>
       batch.push({ deviceId: u.id, time: new Date(now).toISOString(), lat: p.lat, lon: p.lon, speed: u.speedMps, heading: p.heading, accuracy: 8 })
     }
     if (batch.length === 0) return 0
-    const res = await fetch(`${opts.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) })
+    const res = await fetch(`${opts.url}/api/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: JSON.stringify(batch) })
     if (!res.ok) throw new Error(`positions: HTTP ${res.status} ${await res.text()}`)
     return batch.length
   }

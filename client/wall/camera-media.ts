@@ -1,0 +1,215 @@
+import type { CameraView } from './api.ts'
+
+/**
+ * A camera's picture in a tile or the takeover card: its live stream (HLS through hls.js, or WebRTC from a WHEP
+ * endpoint of go2rtc/MediaMTX), else a snapshot refreshed every few seconds, else a plain "no picture" panel.
+ * A stream that fails falls back to the snapshot and is tried again a little later.
+ */
+
+const SNAPSHOT_REFRESH_MS = 10_000
+const RETRY_STREAM_MS = 20_000
+const ICE_GATHERING_MS = 2_000
+
+export interface MediaLabels {
+  live: string
+  snapshot: string
+  noPicture: string
+}
+
+export interface CameraMedia {
+  readonly el: HTMLElement
+  /** What is showing now. */
+  readonly showing: 'video' | 'snapshot' | 'none'
+  destroy(): void
+}
+
+interface Player {
+  stop(): void
+}
+
+/**
+ * @param view what the server says this camera can be watched with (undefined: nothing)
+ * @param snapshotUrl a snapshot of this particular alert, if it came with one: shown when nothing plays
+ */
+export function cameraMedia(view: CameraView | undefined, snapshotUrl: string | null, labels: MediaLabels): CameraMedia {
+  const el = document.createElement('div')
+  el.className = 'cam-media'
+  const badge = document.createElement('span')
+  badge.className = 'cam-badge'
+  el.append(badge)
+  let player: Player | null = null
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let destroyed = false
+  let showing: CameraMedia['showing'] = 'none'
+
+  // The camera's latest snapshot changes and is refreshed; an alert's own snapshot is shown as it is.
+  const latest = view?.kind === 'snapshot' ? view.url : null
+  const still = latest ?? (snapshotUrl && snapshotUrl.startsWith('/') ? snapshotUrl : null)
+  const stream = view && view.kind !== 'snapshot' ? view : null
+
+  const show = (what: CameraMedia['showing']) => {
+    showing = what
+    el.dataset.showing = what
+    badge.textContent = what === 'video' ? labels.live : what === 'snapshot' ? labels.snapshot : labels.noPicture
+  }
+
+  const fallBack = () => {
+    player?.stop()
+    player = null
+    if (destroyed) return
+    player = still ? playSnapshot(el, still, latest !== null, () => show('snapshot')) : null
+    if (!still) show('none')
+    if (stream) retry = setTimeout(startStream, RETRY_STREAM_MS)
+  }
+
+  const startStream = () => {
+    if (destroyed || !stream) return
+    player?.stop()
+    const video = document.createElement('video')
+    Object.assign(video, { muted: true, autoplay: true, playsInline: true, disablePictureInPicture: true })
+    video.setAttribute('muted', '')
+    el.prepend(video)
+    video.addEventListener('playing', () => show('video'), { once: true })
+    player = stream.kind === 'hls' ? playHls(video, stream.url, fallBack) : playWhep(video, stream.url, fallBack)
+  }
+
+  show('none')
+  if (stream) startStream()
+  else fallBack()
+
+  return {
+    el,
+    get showing() {
+      return showing
+    },
+    destroy() {
+      destroyed = true
+      clearTimeout(retry)
+      player?.stop()
+      player = null
+      el.remove()
+    },
+  }
+}
+
+/** HLS through hls.js (loaded on first use); natively where the browser plays HLS itself. */
+function playHls(video: HTMLVideoElement, url: string, failed: () => void): Player {
+  let stopped = false
+  let hls: { destroy(): void } | null = null
+  const stopVideo = () => {
+    video.removeAttribute('src')
+    video.load()
+    video.remove()
+  }
+  void import('hls.js').then(({ default: Hls }) => {
+    if (stopped) return
+    if (!Hls.isSupported()) {
+      if (!video.canPlayType('application/vnd.apple.mpegurl')) return failed()
+      video.src = url
+      video.addEventListener('error', failed, { once: true })
+      return
+    }
+    // A live wall: stay two segments behind the live edge, keep little behind it. fMP4 needs no transmuxing
+    // worker, which also keeps the page within a strict Content-Security-Policy.
+    const h = new Hls({ liveSyncDurationCount: 2, maxBufferLength: 8, backBufferLength: 4, enableWorker: false })
+    hls = h
+    let recovered = false
+    h.on(Hls.Events.ERROR, (_e, data) => {
+      if (!data.fatal) return
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !recovered) {
+        recovered = true
+        h.recoverMediaError()
+        return
+      }
+      failed()
+    })
+    h.loadSource(url)
+    h.attachMedia(video)
+  }, failed)
+  return {
+    stop() {
+      stopped = true
+      hls?.destroy()
+      stopVideo()
+    },
+  }
+}
+
+/**
+ * WebRTC by WHEP (what go2rtc and MediaMTX serve): POST our SDP offer, get the answer, receive only. The session
+ * is deleted on the server when the tile goes.
+ */
+function playWhep(video: HTMLVideoElement, url: string, failed: () => void): Player {
+  const pc = new RTCPeerConnection()
+  let stopped = false
+  let resource: string | null = null
+  pc.addTransceiver('video', { direction: 'recvonly' })
+  pc.addTransceiver('audio', { direction: 'recvonly' })
+  pc.addEventListener('track', (e) => {
+    if (video.srcObject) return
+    video.srcObject = e.streams[0] ?? new MediaStream([e.track])
+  })
+  pc.addEventListener('connectionstatechange', () => {
+    if (!stopped && pc.connectionState === 'failed') failed()
+  })
+  const negotiate = async () => {
+    await pc.setLocalDescription(await pc.createOffer())
+    await gathered(pc, ICE_GATHERING_MS)
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription!.sdp })
+    if (res.status !== 201 && res.status !== 200) throw new Error(`WHEP ${res.status}`)
+    const location = res.headers.get('Location')
+    resource = location ? new URL(location, new URL(url, window.location.href)).href : null
+    const answer = await res.text()
+    if (stopped) return
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer })
+  }
+  negotiate().catch(() => {
+    if (!stopped) failed()
+  })
+  return {
+    stop() {
+      stopped = true
+      pc.close()
+      video.srcObject = null
+      video.remove()
+      if (resource) void fetch(resource, { method: 'DELETE' }).catch(() => undefined)
+    },
+  }
+}
+
+/** Until ICE gathering completes (WHEP without trickle), or the time is up and we go with what we have. */
+function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      if (pc.iceGatheringState !== 'complete') return
+      pc.removeEventListener('icegatheringstatechange', done)
+      resolve()
+    }
+    pc.addEventListener('icegatheringstatechange', done)
+    setTimeout(resolve, timeoutMs)
+  })
+}
+
+/** A JPEG, reloaded every few seconds if it is a camera's latest; the old picture stays until the new one has loaded. */
+function playSnapshot(el: HTMLElement, url: string, refresh: boolean, loaded: () => void): Player {
+  const img = document.createElement('img')
+  img.alt = ''
+  el.prepend(img)
+  const load = () => {
+    const next = new Image()
+    next.onload = () => {
+      img.src = next.src
+      loaded()
+    }
+    next.src = refresh ? `${url}${url.includes('?') ? '&' : '?'}t=${Date.now()}` : url
+  }
+  load()
+  const timer = refresh ? setInterval(load, SNAPSHOT_REFRESH_MS) : undefined
+  return {
+    stop() {
+      clearInterval(timer)
+      img.remove()
+    },
+  }
+}
