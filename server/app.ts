@@ -67,7 +67,7 @@ export function createApp({ db, config, log, pipeline, incidents, alerts, snapsh
   // Ingest first: its routes parse their own bodies, with limits sized for each protocol.
   app.use(ingestRouter(pipeline, security.deviceKeys, feeds))
   // Open311 parses its own bodies too, and answers errors in Open311's format.
-  app.use(open311Router({ db, intake: incidents, log }))
+  app.use(open311Router({ db, intake: incidents, log, postsPerMinute: config.OPEN311_POSTS_PER_MINUTE }))
   // The webhook's signature covers the raw body, so it reads the body itself.
   app.use(alertRouter({ db, ingest: alerts, snapshots, webhookSecret: config.WEBHOOK_SECRET, feeds }))
   app.use(authRouter(db, security.auth, security.policy))

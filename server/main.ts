@@ -17,14 +17,13 @@ const running = await startServer(config, log, {
 })
 
 // The simulator drives the demo city through the public ingest protocols, like real phones and NVRs would; with
-// the embedded broker it publishes to it over loopback.
-const brokerPort = running.mqtt?.status().port
+// the embedded broker it publishes to it over loopback with the internal credential of this start.
 const simulator =
   config.SIMULATOR === 'on'
     ? await startSimulator({
         db: running.db,
         serverUrl: running.url,
-        mqttUrl: config.MQTT_URL ?? (brokerPort ? `mqtt://127.0.0.1:${brokerPort}` : undefined),
+        mqttUrl: config.MQTT_URL ?? running.mqtt?.embeddedUrl ?? undefined,
         units: config.SIM_UNITS,
         log: log.child({ component: 'simulator' }),
       })

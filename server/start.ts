@@ -115,6 +115,8 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     alerts,
     feeds,
     log,
+    deviceKeys: access.security.deviceKeys,
+    frigateCredential: config.MQTT_FRIGATE_PASSWORD ? { username: config.MQTT_FRIGATE_USER, password: config.MQTT_FRIGATE_PASSWORD } : undefined,
   }).catch((err: Error) => {
     log.error({ err: err.message }, 'MQTT ingest not started')
     probes.set('mqtt', async () => ({ ok: false, detail: err.message }))

@@ -1,4 +1,5 @@
 import type { Logger } from '../../server/logger.ts'
+import { redactUrl } from '../../server/mqtt/mqtt-connection.ts'
 
 /**
  * One MQTT connection for all simulated MQTT devices and cameras (a broker sees one client; each device still
@@ -23,8 +24,10 @@ interface MqttClientLike {
 const PUBLISH_TIMEOUT_MS = 15_000
 const CONNECT_WAIT_MS = 5000
 
+/** `url` may carry a user name and password (`mqtt://user:secret@host:1883`); the logs show it redacted. */
 export async function connectMqtt(url: string, options: { clientId: string; log: Logger }): Promise<MqttLink | null> {
   const { log } = options
+  const shown = redactUrl(url)
   let connect: (url: string, opts: Record<string, unknown>) => MqttClientLike
   try {
     const mod = (await import('mqtt')) as unknown as { connect?: typeof connect; default?: { connect: typeof connect } }
@@ -40,15 +43,15 @@ export async function connectMqtt(url: string, options: { clientId: string; log:
   let everConnected = false
   let down = false
   client.on('connect', () => {
-    if (!everConnected) log.info({ url }, 'simulator: connected to the MQTT broker')
-    else if (down) log.info({ url }, 'simulator: reconnected to the MQTT broker')
+    if (!everConnected) log.info({ url: shown }, 'simulator: connected to the MQTT broker')
+    else if (down) log.info({ url: shown }, 'simulator: reconnected to the MQTT broker')
     everConnected = true
     down = false
   })
   const lost = (reason: string) => {
     if (down) return
     down = true
-    log.warn({ url, reason }, 'simulator: MQTT broker unreachable; retrying every 2 s')
+    log.warn({ url: shown, reason }, 'simulator: MQTT broker unreachable; retrying every 2 s')
   }
   client.on('offline', () => lost('offline'))
   client.on('error', (err) => lost(err.message))

@@ -7,6 +7,7 @@ import { CitizenReportGenerator } from './citizen-reports.ts'
 import { DEMO_UTC_OFFSET_MINUTES, shiftHours } from './duty.ts'
 import { HttpClient, networkReason, type HttpAnswer } from './http-client.ts'
 import { connectMqtt, type MqttLink } from './mqtt-link.ts'
+import { redactUrl } from '../../server/mqtt/mqtt-connection.ts'
 import { Gate, Outbox, type Outcome, type OutboxStats } from './outbox.ts'
 import {
   FRIGATE_REVIEWS_TOPIC,
@@ -139,7 +140,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const http = new HttpClient(opts.serverUrl, { maxSockets: maxInFlight })
   const serverGate = new Gate(opts.serverUrl, log)
   const mqtt: MqttLink | null = opts.mqttUrl ? await connectMqtt(opts.mqttUrl, { clientId: `gridwatch-sim-${seed}-${process.pid}`, log }) : null
-  const brokerGate = new Gate(opts.mqttUrl ?? 'mqtt', log)
+  const brokerGate = new Gate(opts.mqttUrl ? redactUrl(opts.mqttUrl) : 'mqtt', log)
 
   const httpOutcome = async (call: () => Promise<HttpAnswer>, retryNetwork: (code: string) => boolean = () => true): Promise<Outcome> => {
     let answer: HttpAnswer

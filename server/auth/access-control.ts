@@ -10,7 +10,7 @@ import { authenticateLive } from './socket-auth.ts'
 
 export interface AccessControl {
   security: AppSecurity
-  /** Authenticates the live namespace's handshakes (call before anyone connects). */
+  /** Authenticates the live namespace's handshakes and ends sockets with their session (call before anyone connects). */
   protectLive(live: Namespace, cityCode: string): void
   /** Stops the retention schedule and writes what the audit log still holds. */
   close(): Promise<void>
@@ -31,11 +31,13 @@ export async function startAccessControl(db: Db, config: Config, log: Logger, sn
     }
   }
   const policy = { positionsDays: config.RETAIN_POSITIONS_DAYS, snapshotsDays: config.RETAIN_SNAPSHOTS_DAYS, auditDays: config.RETAIN_AUDIT_DAYS }
+  const stopLive: Array<() => void> = []
   const retention = scheduleRetention((now) => enforceRetention(db, snapshots, security.audit, policy, now), log)
   return {
     security,
-    protectLive: (live, cityCode) => authenticateLive(live, security.auth, cityCode),
+    protectLive: (live, cityCode) => void stopLive.push(authenticateLive(live, security.auth, cityCode)),
     async close() {
+      for (const stop of stopLive) stop()
       retention.stop()
       await retention.running()
       await security.audit.flush()

@@ -9,7 +9,7 @@ import { DECOY_HASH, verifyPassword } from './passwords.ts'
 import { createSession, revokeSession } from './sessions.ts'
 import { findLoginUser, createUser } from './users.ts'
 import { clearSessionCookie, credentialOf, setSessionCookie, type Authenticator } from './authenticate.ts'
-import { LoginThrottle } from './login-throttle.ts'
+import { SlidingWindowLimit } from './rate-limit.ts'
 
 export interface AuthPolicy {
   sessionTtlMs: number
@@ -59,7 +59,7 @@ const meOf = (p: ReturnType<typeof principalOf>) => ({ username: p.username, rol
 export function authRouter(db: Db, auth: Authenticator, policy: AuthPolicy = DEFAULT_AUTH_POLICY, now: () => Date = () => new Date()): Router {
   const r = Router()
   const json = express.json({ limit: '16kb' })
-  const throttle = new LoginThrottle(policy.attemptsPerMinute, 60_000, () => now().getTime())
+  const throttle = new SlidingWindowLimit(policy.attemptsPerMinute, 60_000, () => now().getTime())
 
   r.post('/api/v1/auth/login', json, async (req, res) => {
     const wait = throttle.take(req.ip ?? 'unknown')

@@ -2,12 +2,15 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { Request, RequestHandler, Response } from 'express'
 import type { Queryable } from '../db/db.ts'
 import type { Principal } from './principal.ts'
-import { principalOfToken, tokenHash } from './sessions.ts'
+import { sessionOfToken, tokenHash, type LiveSession } from './sessions.ts'
 
 export const SESSION_COOKIE = 'gw_session'
 
 /** A principal found for a token is reused this long, so a busy page costs no query per request. */
 const CACHE_MS = 5_000
+
+/** What names a session outside the database row without being its secret: the token's hash (its row key). */
+export const sessionIdOf = tokenHash
 
 /** The credential a request carries: `Authorization: Bearer <token>`, else the session cookie. */
 export function credentialOf(headers: IncomingHttpHeaders): string | null {
@@ -29,7 +32,8 @@ function cookieValue(header: string | undefined, name: string): string | null {
 
 /** Resolves tokens to principals for HTTP requests and socket handshakes alike. */
 export class Authenticator {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>()
+  private readonly cache = new Map<string, { session: LiveSession | null; until: number }>()
+  private readonly revokedListeners = new Set<(sessionId: string) => void>()
 
   constructor(
     private readonly db: Queryable,
@@ -37,20 +41,36 @@ export class Authenticator {
   ) {}
 
   async principalOf(token: string | null): Promise<Principal | null> {
+    return (await this.sessionOf(token))?.principal ?? null
+  }
+
+  async sessionOf(token: string | null): Promise<LiveSession | null> {
     if (!token) return null
     const key = tokenHash(token)
     const t = this.now().getTime()
     const hit = this.cache.get(key)
-    if (hit && hit.until > t) return hit.principal
-    const principal = await principalOfToken(this.db, token, this.now())
+    if (hit && hit.until > t) return hit.session
+    const session = await sessionOfToken(this.db, token, this.now())
     if (this.cache.size > 10_000) this.cache.clear()
-    this.cache.set(key, { principal, until: t + CACHE_MS })
-    return principal
+    // Never served from the cache past its expiry.
+    this.cache.set(key, { session, until: Math.min(t + CACHE_MS, session?.expiresAt.getTime() ?? Infinity) })
+    return session
   }
 
-  /** After logout, here at once; other server processes stop accepting the token within CACHE_MS. */
+  /**
+   * After logout, here at once, and the listeners (the live sockets on that session) are told; other server
+   * processes stop accepting the token within CACHE_MS.
+   */
   forget(token: string): void {
-    this.cache.delete(tokenHash(token))
+    const id = sessionIdOf(token)
+    this.cache.delete(id)
+    for (const listener of this.revokedListeners) listener(id)
+  }
+
+  /** Called with the session id of every session ended here; returns the unsubscribe. */
+  onRevoked(listener: (sessionId: string) => void): () => void {
+    this.revokedListeners.add(listener)
+    return () => this.revokedListeners.delete(listener)
   }
 
   /** Sets req.principal when the request carries a valid credential; routes decide what needs one. */

@@ -52,16 +52,22 @@ export async function principalOfUser(db: Queryable, userId: number): Promise<Pr
   )
 }
 
-/** The principal behind a live, unrevoked token; null for anything else. */
-export async function principalOfToken(db: Queryable, token: string, now = new Date()): Promise<Principal | null> {
-  return toPrincipal(
-    await db.query<PrincipalRow>(
-      `${PRINCIPAL_SELECT}
-       JOIN auth_session s ON s.user_id = u.id
-       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND NOT u.disabled`,
-      [tokenHash(token), now],
-    ),
+/** A live session: who it is and until when (a socket on it is dropped then). */
+export interface LiveSession {
+  principal: Principal
+  expiresAt: Date
+}
+
+/** The session behind a live, unrevoked token; null for anything else. */
+export async function sessionOfToken(db: Queryable, token: string, now = new Date()): Promise<LiveSession | null> {
+  const r = await db.query<PrincipalRow & { expiresAt: Date }>(
+    `${PRINCIPAL_SELECT.replace('FROM app_user u', ', s.expires_at AS "expiresAt" FROM app_user u')}
+     JOIN auth_session s ON s.user_id = u.id
+     WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND NOT u.disabled`,
+    [tokenHash(token), now],
   )
+  const principal = toPrincipal(r)
+  return principal ? { principal, expiresAt: new Date(r.rows[0].expiresAt) } : null
 }
 
 const PRINCIPAL_SELECT = `SELECT u.id AS "userId", u.username, u.role,

@@ -24,6 +24,11 @@ const ConfigSchema = z.object({
   FRIGATE_URL: z.string().url().optional(),
   FRIGATE_TOPIC_PREFIX: z.string().default('frigate'),
   FRIGATE_EVENTS: z.enum(['fallback', 'always', 'never']).default('fallback'),
+  /** Frigate's login to the embedded broker (it may use only its own topics); no password = no Frigate. */
+  MQTT_FRIGATE_USER: z.string().min(1).default('frigate'),
+  MQTT_FRIGATE_PASSWORD: z.string().min(16).optional(),
+  /** Open311 POSTs per client address per minute. */
+  OPEN311_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Shared secret of the signed camera-alert webhook; unset = the webhook answers 503. */
   WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Password of the first admin, created on first start; unset = a random one, printed once. */

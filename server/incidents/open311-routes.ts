@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
-import express, { Router, type ErrorRequestHandler, type Request } from 'express'
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express'
 import { z } from 'zod'
 import type { Queryable } from '../db/db.ts'
 import type { Logger } from '../logger.ts'
 import { documentRoute } from '../http/api-docs.ts'
 import { HttpError } from '../http/http-error.ts'
+import { SlidingWindowLimit } from '../auth/rate-limit.ts'
 import { ParseError, type FieldProblem } from '../../geo/ingest/parse-error.ts'
 import {
   open311PostResponseSchema,
@@ -51,7 +52,12 @@ export interface Open311Deps {
   log: Logger
   /** Who an api_key belongs to; defaults to fingerprintClients. */
   clients?: (apiKey: string | null) => Open311Client
+  /** POSTs per client address per minute (OPEN311_POSTS_PER_MINUTE); past it, 429 with Retry-After. */
+  postsPerMinute?: number
 }
+
+/** Far above one reporting app's pace (and the simulator's), low enough that one address cannot flood intake. */
+export const OPEN311_POSTS_PER_MINUTE = 600
 
 const LocaleParam = z.string().optional().describe('zh or en (default: Accept-Language, then zh)')
 const ServicesQuery = z.object({ jurisdiction_id: z.string().optional(), locale: LocaleParam })
@@ -83,7 +89,7 @@ documentRoute({
   method: 'post', path: `${OPEN311_BASE}/requests.json`,
   summary: 'Open311: report a problem (service_code = category code; lat/long required). Answers 200 with the new id.',
   tags: ['open311'], body: open311PostSchema, bodyType: 'application/x-www-form-urlencoded', response: open311PostResponseSchema,
-  access: 'public',
+  errors: [400, 429], access: 'public',
 })
 documentRoute({
   method: 'get', path: `${OPEN311_BASE}/requests.json`,
@@ -156,9 +162,17 @@ function requireJson(req: Request): void {
  * Open311 GeoReport v2, JSON only: `services`, `requests` (POST and GET) and `requests/{id}`. Every failure answers
  * in Open311's error format. Parses its own bodies (form or JSON), so mount it before the app's JSON parser.
  */
-export function open311Router({ db, intake, log, clients = fingerprintClients }: Open311Deps): Router {
+export function open311Router({ db, intake, log, clients = fingerprintClients, postsPerMinute = OPEN311_POSTS_PER_MINUTE }: Open311Deps): Router {
   const r = Router()
   const body = [express.urlencoded({ extended: false, limit: '64kb' }), express.json({ limit: '64kb' })]
+  const posts = new SlidingWindowLimit(postsPerMinute, 60_000)
+  // Counted before the body is read, so a flood costs no parsing.
+  const limitPosts: RequestHandler = (req, res, next) => {
+    const wait = posts.take(req.ip ?? 'unknown')
+    if (!wait) return next()
+    res.setHeader('Retry-After', String(wait))
+    throw new HttpError(429, 'too_many_requests', `too many requests from this address; retry in ${wait} s`)
+  }
 
   r.get(`${OPEN311_BASE}/services{.:format}`, async (req, res) => {
     requireJson(req)
@@ -180,7 +194,7 @@ export function open311Router({ db, intake, log, clients = fingerprintClients }:
     )
   })
 
-  r.post(`${OPEN311_BASE}/requests{.:format}`, ...body, async (req, res) => {
+  r.post(`${OPEN311_BASE}/requests{.:format}`, limitPosts, ...body, async (req, res) => {
     requireJson(req)
     const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) }
     const problems: FieldProblem[] = []

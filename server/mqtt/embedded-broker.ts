@@ -9,12 +9,8 @@ export interface EmbeddedBrokerOptions {
   /** Interface to listen on (the server's HOST). */
   host: string
   log: Logger
-  /**
-   * Who may connect and what they may publish. Unset, the broker is open to anyone who can reach the port,
-   * like a fresh Mosquitto with allow_anonymous: per-device MQTT credentials belong to the access-control work.
-   */
-  authenticate?: AedesOptions['authenticate']
-  authorizePublish?: AedesOptions['authorizePublish']
+  /** Who may connect, publish and subscribe (server/auth/mqtt-access.ts): there is no anonymous mode. */
+  access: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>
 }
 
 export interface EmbeddedBroker {
@@ -32,10 +28,7 @@ export interface EmbeddedBroker {
  * to it over loopback exactly as to an external broker, so both paths run the same adapters.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker({
-    ...(opts.authenticate ? { authenticate: opts.authenticate } : {}),
-    ...(opts.authorizePublish ? { authorizePublish: opts.authorizePublish } : {}),
-  })
+  const broker = await Aedes.createBroker({ ...opts.access })
   const log = opts.log.child({ component: 'mqtt-broker' })
   broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'mqtt client error'))
   broker.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'mqtt connection error'))

@@ -16,6 +16,7 @@ import { PositionWriter } from '../ingest/position-writer.ts'
 import type { StoredFix } from '../ingest/stored-fix.ts'
 import { describeBackends } from '../testing/backends.ts'
 import { FIXTURE_GRIDS, insertTrackingFixture } from '../testing/tracking-fixture.ts'
+import { mqttAccess, newInternalCredential } from '../auth/mqtt-access.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from './mqtt-ingest.ts'
 
@@ -27,6 +28,18 @@ const reviewEnd = raw('frigate-review-end.json')
 const eventNew = JSON.parse(raw('frigate-event-new.json'))
 // The samples were recorded on 2025-11-23 around 07:00 UTC.
 const now = () => new Date('2025-11-23T07:05:00Z')
+/** unit-0007's device key; every other device and key is refused. */
+const KEY = 'k7-secret-device-key'
+const deviceKeys = { verify: async (id: string, key: string | null | undefined) => id === 'unit-0007' && key === KEY }
+/** An embedded broker only gridwatch's internal credential (and unit-0007) gets into; its URL carries that credential. */
+async function guardedBroker(port = 0): Promise<{ broker: EmbeddedBroker; url: string }> {
+  const internal = newInternalCredential()
+  const broker = await startEmbeddedBroker({ port, host: '127.0.0.1', log, access: mqttAccess({ deviceKeys, internal }) })
+  const u = new URL(broker.url)
+  u.username = internal.username
+  u.password = internal.password
+  return { broker, url: u.toString() }
+}
 
 /**
  * Both brokers: the embedded one (always; started here so that it outlives an ingest restart), and the external
@@ -92,8 +105,9 @@ describeBackends('MQTT ingest', ({ db }) => {
 
     beforeAll(async () => {
       if (kind === 'external' && !externalUrl) return
-      broker = kind === 'embedded' ? await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log }) : undefined
-      url = externalUrl ?? broker!.url
+      const embedded = kind === 'embedded' ? await guardedBroker() : undefined
+      broker = embedded?.broker
+      url = externalUrl ?? embedded!.url
       await db().exec('DELETE FROM camera_alert; DELETE FROM position_history; DELETE FROM unit_position_latest;')
       writer = new PositionWriter(db(), log)
       writer.onCommitted((fixes) => committed.push(...fixes))
@@ -114,6 +128,7 @@ describeBackends('MQTT ingest', ({ db }) => {
         alerts: new AlertIngest(db(), cameraDirectory(db()), grids, { publish: (_grid, e) => events.push(e), now }),
         feeds,
         log,
+        deviceKeys,
       }
       ingest = (await startMqttIngest(options))!
       await ingest.ready
@@ -285,20 +300,28 @@ describe('MQTT ingest without MQTT_URL', () => {
     const fixes: PositionFix[] = []
     const feeds = new FeedHealth()
     const ingest = (await startMqttIngest({
-      port: 0, host: '0.0.0.0', clientId: `gw-test-${randomBytes(4).toString('hex')}`, feeds, log,
+      port: 0, host: '0.0.0.0', clientId: `gw-test-${randomBytes(4).toString('hex')}`, feeds, log, deviceKeys,
       positions: { submit: async (f: readonly PositionFix[]) => void fixes.push(...f) },
       alerts: { submit: async () => undefined, hasSource: async () => false },
     }))!
     try {
       await ingest.ready
       const status = ingest.status()
-      expect(status).toMatchObject({ broker: 'embedded', connected: true, url: `mqtt://127.0.0.1:${status.port}` })
-      // A phone connects to the port gridwatch listens on.
-      const phone = await connectAsync(`mqtt://127.0.0.1:${status.port}`, { clientId: 'phone-p7' })
+      expect(status).toMatchObject({ broker: 'embedded', connected: true, url: `mqtt://gridwatch-internal:***@127.0.0.1:${status.port}` })
+      // The internal credential of this start: generated, never a default.
+      expect(new URL(ingest.embeddedUrl!).password).toMatch(/^[A-Za-z0-9_-]{32}$/)
+      // A phone connects to the port gridwatch listens on, as its device with its device key.
+      const phone = await connectAsync(`mqtt://127.0.0.1:${status.port}`, { clientId: 'phone-p7', username: 'unit-0007', password: KEY })
       await phone.publishAsync('owntracks/patrol/unit-0007', JSON.stringify(ownTracks), { qos: 1 })
       await vi.waitFor(() => expect(fixes).toHaveLength(1), { timeout: 5000, interval: 20 })
       expect(fixes[0]).toMatchObject({ source: 'owntracks', deviceId: 'unit-0007', lat: -34.90515, lon: -56.16601 })
       await phone.endAsync()
+      // The in-process simulator: one connection with the internal credential, publishing for every device.
+      const simulator = await connectAsync(ingest.embeddedUrl!, { clientId: 'sim' })
+      await simulator.publishAsync('owntracks/sim/unit-0001', JSON.stringify(ownTracks), { qos: 1 })
+      await vi.waitFor(() => expect(fixes).toHaveLength(2), { timeout: 5000, interval: 20 })
+      expect(fixes[1].deviceId).toBe('unit-0001')
+      await simulator.endAsync()
     } finally {
       await ingest.close()
     }
@@ -306,15 +329,91 @@ describe('MQTT ingest without MQTT_URL', () => {
 
   it('is off with MQTT_PORT=off and no MQTT_URL', async () => {
     const sinks = { positions: { submit: async () => undefined }, alerts: { submit: async () => undefined, hasSource: async () => false } }
-    expect(await startMqttIngest({ port: 'off', host: '127.0.0.1', feeds: new FeedHealth(), log, ...sinks })).toBeNull()
+    expect(await startMqttIngest({ port: 'off', host: '127.0.0.1', feeds: new FeedHealth(), log, deviceKeys, ...sinks })).toBeNull()
   })
 
   it('says clearly when the port is taken', async () => {
-    const first = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log })
+    const { broker: first } = await guardedBroker()
     try {
-      await expect(startEmbeddedBroker({ port: first.port, host: '127.0.0.1', log })).rejects.toThrow(/MQTT port \d+ is in use.*MQTT_URL.*MQTT_PORT/)
+      await expect(guardedBroker(first.port)).rejects.toThrow(/MQTT port \d+ is in use.*MQTT_URL.*MQTT_PORT/)
     } finally {
       await first.close()
+    }
+  })
+})
+
+describe('embedded broker access', () => {
+  const fixes: PositionFix[] = []
+  let ingest: MqttIngest
+  let port: number
+  const start = (frigate?: { username: string; password: string }) =>
+    startMqttIngest({
+      port: 0, host: '127.0.0.1', clientId: `gw-test-${randomBytes(4).toString('hex')}`, feeds: new FeedHealth(), log, deviceKeys,
+      positions: { submit: async (f: readonly PositionFix[]) => void fixes.push(...f) },
+      alerts: { submit: async () => undefined, hasSource: async () => false },
+      frigateCredential: frigate,
+    }).then((i) => i!)
+  const client = (username?: string, password?: string) =>
+    connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `c-${randomBytes(3).toString('hex')}`, username, password, reconnectPeriod: 0 })
+  /** Publishes at QoS 0 and resolves when the broker has closed the connection. */
+  const publishRefused = (c: MqttClient, topic: string, payload: string) =>
+    new Promise<void>((resolve) => {
+      c.once('close', () => resolve())
+      c.publish(topic, payload, { qos: 0 })
+    })
+
+  beforeAll(async () => {
+    ingest = await start({ username: 'frigate', password: 'frigate-secret-0123456789' })
+    await ingest.ready
+    port = ingest.status().port!
+  })
+  afterAll(async () => {
+    await ingest?.close()
+  })
+
+  it('refuses a wrong device key, an unknown device, no credential and a wrong internal password at CONNECT', async () => {
+    for (const [user, pass] of [['unit-0007', 'wrong'], ['unit-0001', KEY], [undefined, undefined], ['gridwatch-internal', 'guess']] as const) {
+      await expect(client(user, pass)).rejects.toThrow(/Bad username or password/)
+    }
+  })
+
+  it('drops a device publishing to another device\'s topic, and refuses its subscription to everyone\'s', async () => {
+    const phone = await client('unit-0007', KEY)
+    // Refused in the SUBACK (0x80), which mqtt.js reports as an error.
+    await expect(phone.subscribeAsync('owntracks/+/+', { qos: 1 })).rejects.toThrow(/Subscribe error/)
+    expect((await phone.subscribeAsync('owntracks/patrol/unit-0007/cmd', { qos: 1 })).map((g) => g.qos)).toEqual([1])
+    const before = fixes.length
+    await publishRefused(phone, 'owntracks/patrol/unit-0001', JSON.stringify(ownTracks))
+    expect(phone.connected).toBe(false)
+    // Its own topic still works on a new connection: only the forbidden message was refused.
+    const again = await client('unit-0007', KEY)
+    await again.publishAsync('owntracks/patrol/unit-0007', JSON.stringify({ ...ownTracks, tst: ownTracks.tst + 1 }), { qos: 1 })
+    await vi.waitFor(() => expect(fixes.length).toBe(before + 1), { timeout: 5000, interval: 20 })
+    expect(fixes.at(-1)!.deviceId).toBe('unit-0007')
+    await again.endAsync()
+    await phone.endAsync(true)
+  })
+
+  it('lets Frigate in with its configured credential, to its own topics only', async () => {
+    const frigate = await client('frigate', 'frigate-secret-0123456789')
+    await frigate.publishAsync('frigate/available', 'online', { qos: 1 })
+    await publishRefused(frigate, 'owntracks/patrol/unit-0007', JSON.stringify(ownTracks))
+    expect(frigate.connected).toBe(false)
+    await frigate.endAsync(true)
+  })
+
+  it('has no Frigate login unless a password is configured', async () => {
+    const other = await start()
+    try {
+      await other.ready
+      const url = `mqtt://127.0.0.1:${other.status().port}`
+      await expect(connectAsync(url, { username: 'frigate', password: 'frigate', reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password/)
+      // A fresh internal credential each start: the other ingest's does not open this broker.
+      const stale = new URL(ingest.embeddedUrl!)
+      stale.port = String(other.status().port)
+      await expect(connectAsync(stale.toString(), { reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password/)
+    } finally {
+      await other.close()
     }
   })
 })

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os'
 import type { FeedHealth } from '../ingest/feed-health.ts'
 import type { Logger } from '../logger.ts'
-import { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.ts'
+import { mqttAccess, newInternalCredential, type MqttCredential } from '../auth/mqtt-access.ts'
+import type { DeviceKeys } from '../auth/device-keys.ts'
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 import { connectMqtt, redactUrl, type MqttConnection } from './mqtt-connection.ts'
 import { frigateRoutes, ownTracksRoute, type AlertSink, type FrigateFeedOptions, type PositionSink } from './mqtt-feeds.ts'
 import { TopicRouter } from './topic-router.ts'
@@ -22,8 +24,10 @@ export interface MqttIngestOptions {
   alerts: AlertSink
   feeds: FeedHealth
   log: Logger
-  /** Access control for the embedded broker (see EmbeddedBrokerOptions). */
-  brokerAuth?: Pick<EmbeddedBrokerOptions, 'authenticate' | 'authorizePublish'>
+  /** Phones log in to the embedded broker with their device id and device key. */
+  deviceKeys: Pick<DeviceKeys, 'verify'>
+  /** MQTT_FRIGATE_USER / MQTT_FRIGATE_PASSWORD: Frigate's login to the embedded broker (none: no Frigate). */
+  frigateCredential?: MqttCredential
 }
 
 export interface MqttIngestStatus {
@@ -35,10 +39,23 @@ export interface MqttIngestStatus {
   connected: boolean
 }
 
+/** `mqtt://host:port` with a user name and password in it (mqtt.js logs in with them). */
+function withCredential(url: string, c: MqttCredential): string {
+  const u = new URL(url)
+  u.username = c.username
+  u.password = c.password
+  return u.toString()
+}
+
 export interface MqttIngest {
   /** Resolves once subscribed (at once for the embedded broker; whenever an external broker is reachable). */
   ready: Promise<void>
   status(): MqttIngestStatus
+  /**
+   * The embedded broker's URL with this start's internal credential, for gridwatch's own in-process clients (the
+   * simulator); null with an external broker. Never log it: it is a password.
+   */
+  embeddedUrl: string | null
   /** Stop taking messages, let those being stored commit (and be acknowledged), disconnect, stop the broker. */
   close(): Promise<void>
 }
@@ -57,10 +74,17 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     [ownTracksRoute(opts.positions), ...(await frigateRoutes(opts.alerts, opts.frigate))],
     { feeds: opts.feeds, log: opts.log.child({ component: 'mqtt-ingest' }), prefix: opts.topicPrefix },
   )
+  const internal = newInternalCredential()
   const broker: EmbeddedBroker | null = opts.url
     ? null
-    : await startEmbeddedBroker({ port: opts.port as number, host: opts.host, log: opts.log, ...opts.brokerAuth })
-  const url = opts.url ?? broker!.url
+    : await startEmbeddedBroker({
+      port: opts.port as number, host: opts.host, log: opts.log,
+      access: mqttAccess({
+        deviceKeys: opts.deviceKeys, internal, frigate: opts.frigateCredential,
+        frigateTopic: opts.frigate?.topic, topicPrefix: opts.topicPrefix,
+      }),
+    })
+  const url = opts.url ?? withCredential(broker!.url, internal)
   let connection: MqttConnection
   try {
     connection = connectMqtt({
@@ -79,6 +103,7 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
   return {
     ready: connection.ready,
     status: () => ({ broker: broker ? 'embedded' : 'external', url: redactUrl(url), port: broker?.port ?? null, connected: connection.connected() }),
+    embeddedUrl: broker ? url : null,
     close: () =>
       (closing ??= (async () => {
         await router.close()

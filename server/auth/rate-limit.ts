@@ -1,9 +1,9 @@
 /**
- * Login attempts per client address in a sliding window, so one address cannot try passwords quickly across
- * many accounts (the per-account lockout stops guessing one account). In memory: behind several processes each
- * keeps its own count, which only makes the limit per process.
+ * Requests per key (a client address) in a sliding window: login attempts, so one address cannot try passwords
+ * quickly across many accounts (the per-account lockout stops guessing one account), and public Open311 posts.
+ * In memory: behind several processes each keeps its own count, which only makes the limit per process.
  */
-export class LoginThrottle {
+export class SlidingWindowLimit {
   private readonly attempts = new Map<string, number[]>()
 
   constructor(
