@@ -23,6 +23,7 @@ import { mountSecurity, type AppSecurity } from './auth/security.ts'
 import { authRouter } from './auth/auth-routes.ts'
 import { pageGate } from './auth/page-gate.ts'
 import { auditRouter } from './audit/audit-routes.ts'
+import { exportRouter } from './audit/export-routes.ts'
 import type { AlertPublisher } from './alerts/alert-store.ts'
 import { alertAcknowledgeRouter } from './alerts/alert-acknowledge.ts'
 import { videoRouter } from './video/video-routes.ts'
@@ -73,6 +74,7 @@ export function createApp({ db, config, log, pipeline, incidents, alerts, snapsh
   app.use(authRouter(db, security.auth, security.policy))
   app.use(express.json({ limit: '1mb' }))
   app.use(auditRouter(db))
+  app.use(exportRouter())
   app.use(healthRouter(db, feeds, probes))
   app.use(gridRouter(db))
   app.use(unitRouter(db, () => cityCode))

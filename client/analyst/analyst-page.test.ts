@@ -114,6 +114,12 @@ describe('analyst page in headless Chromium', () => {
     expect(lines[0]).toMatch(/^code,name,reported,filed,closed,closedOnTime,closureRate,onTimeRate,/)
     expect(lines.filter((l) => l.startsWith('#')).length).toBe(7)
     expect(lines.length - 8).toBe((await probeOf()).evaluation?.rows)
+    // The file was saved only after the server recorded the export in the audit log.
+    const recorded = await server.db.query<{ target_id: string; detail: { rows: number; view: string } }>(
+      `SELECT target_id, detail FROM audit_log WHERE action = 'export' AND target_type = 'evaluation' ORDER BY id DESC LIMIT 1`,
+    )
+    expect(recorded.rows[0]).toMatchObject({ target_id: 'csv', detail: { rows: lines.length - 8 } })
+    expect(recorded.rows[0].detail.view).toContain('eval=grid')
     problems.assertClean()
     await context.close()
   })

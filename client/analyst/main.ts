@@ -131,7 +131,9 @@ evalLevel.addEventListener('change', () => {
   void loadEvaluation()
 })
 document.getElementById('eval-csv')!.addEventListener('click', () => {
-  if (evaluation) download(`gridwatch-evaluation-${evaluation.level}-${new Date().toISOString().slice(0, 10)}.csv`, new Blob([`\ufeff${evaluationCsv(evaluation, lang)}`], { type: 'text/csv' }))
+  if (evaluation) {
+    void download(`gridwatch-evaluation-${evaluation.level}-${new Date().toISOString().slice(0, 10)}.csv`, new Blob([`\ufeff${evaluationCsv(evaluation, lang)}`], { type: 'text/csv' }), 'evaluation', evaluation.rows.length)
+  }
 })
 evalPanel.querySelector('table')!.addEventListener('click', (e) => {
   const th = (e.target as HTMLElement).closest<HTMLElement>('th[data-col]')
@@ -483,7 +485,21 @@ function esc(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 }
 
-function download(name: string, blob: Blob): void {
+/**
+ * Saves an export once the server has recorded it in the audit log (POST /api/v1/exports): the file is made here
+ * from data already sent, so the record is the only way an auditor learns it left the building.
+ */
+async function download(name: string, blob: Blob, what: string, rows: number): Promise<void> {
+  const format = name.slice(name.lastIndexOf('.') + 1)
+  const res = await fetch('/api/v1/exports', {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ what, format, view: location.search.slice(1, 2001), rows }),
+  })
+  if (res.status !== 201) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+    failed(res.status, body?.error?.message ?? `HTTP ${res.status}`)
+    return
+  }
   const a = document.createElement('a')
   a.href = URL.createObjectURL(blob)
   a.download = name
@@ -496,7 +512,7 @@ function fileBase(): string {
 
 function exportGeoJson(): void {
   if (shown?.kind !== 'cells') return
-  download(`${fileBase()}.geojson`, new Blob([JSON.stringify(shown.collection)], { type: 'application/geo+json' }))
+  void download(`${fileBase()}.geojson`, new Blob([JSON.stringify(shown.collection)], { type: 'application/geo+json' }), view.layer, shown.collection.features.length)
 }
 
 function exportCsv(): void {
@@ -514,7 +530,7 @@ function exportCsv(): void {
       if (v > 0) lines.push(`${Math.floor(i / r.cols)},${i % r.cols},${(r.west + ((i % r.cols) + 0.5) * dLon).toFixed(6)},${(r.north - (Math.floor(i / r.cols) + 0.5) * dLat).toFixed(6)},${v}`)
     })
   }
-  download(`${fileBase()}.csv`, new Blob([`\ufeff${lines.join('\n')}`], { type: 'text/csv' }))
+  void download(`${fileBase()}.csv`, new Blob([`\ufeff${lines.join('\n')}`], { type: 'text/csv' }), view.layer, lines.length - 1)
 }
 
 /** The map as drawn, with the legend, a title, the window and the data-source note painted on. */
@@ -545,5 +561,5 @@ function exportPng(): void {
     g.fillStyle = el.classList.contains('note') ? '#b8c2d6' : '#fff'
     g.fillText(el.textContent ?? '', sw ? 40 : 20, y)
   })
-  out.toBlob((blob) => blob && download(`${fileBase()}.png`, blob), 'image/png')
+  out.toBlob((blob) => blob && void download(`${fileBase()}.png`, blob, view.layer, shown?.kind === 'cells' ? shown.collection.features.length : 0), 'image/png')
 }
