@@ -40,6 +40,12 @@ describe('analyst page in headless Chromium', () => {
     const legend = await page.locator('#legend').innerText()
     expect(legend).toContain('热点 99%')
     expect(legend).toContain('Benjamini–Hochberg')
+    // The area box offers the streets and communities by name and keeps their codes.
+    await page.waitForFunction(() => document.querySelectorAll('#area-names option').length > 0, null, { timeout: 30_000 })
+    const offered = await page.$$eval('#area-names option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: (o as HTMLOptionElement).label })))
+    const areaCounts = (await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_area WHERE level IN ('street', 'community')`)).rows[0].n
+    expect(offered).toHaveLength(areaCounts)
+    expect(offered.every((o) => /^\d+$/.test(o.value) && / · (街道|社区)$/.test(o.label))).toBe(true)
     const png = await page.screenshot({ path: `${ARTIFACTS}/analyst-hotspots.png` })
     expect(await distinctColours(page, png)).toBeGreaterThan(100)
 

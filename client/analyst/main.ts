@@ -315,6 +315,26 @@ function failed(httpStatus: number, message: string): void {
   status.classList.add('error')
 }
 
+/**
+ * Streets and communities offered by name in the area box (the box takes the code, which is what the URL keeps).
+ * Without them the box still takes a typed code, so a failure here is not worth a message.
+ */
+async function offerAreaNames(): Promise<void> {
+  const list = document.getElementById('area-names') as HTMLDataListElement
+  for (const level of ['street', 'community'] as const) {
+    const res = await fetch(`/api/v1/grids?level=${level}`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+    if (!res.ok) return
+    const areas = (await res.json()) as { features: Array<{ properties: { code: string; name: string; nameEn: string | null } }> }
+    for (const { properties: a } of areas.features) {
+      const option = document.createElement('option')
+      option.value = a.code
+      option.label = `${lang === 'en' ? (a.nameEn ?? a.name) : a.name} · ${t(level === 'street' ? 'analyst.street' : 'analyst.community')}`
+      list.append(option)
+    }
+  }
+}
+void offerAreaNames().catch(() => undefined)
+
 map.on('load', () => {
   map.addSource('cells', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
   map.addLayer({ id: 'cells-fill', type: 'fill', source: 'cells', paint: { 'fill-color': '#ccc', 'fill-opacity': 0.7 } })
