@@ -5,7 +5,8 @@ import { densityPixels, quantileBreaks } from './layer-colours.ts'
  * Fetches and prepares one analyst layer off the page's thread: JSON parsing of a few MB of cells, quantile
  * breaks, and the density raster's pixels, so the map and the controls stay responsive meanwhile.
  */
-export type WorkerRequest = { id: number; url: string }
+/** `rateProperty`: the cell property the colour breaks are taken over. */
+export type WorkerRequest = { id: number; url: string; rateProperty: string }
 export type WorkerReply =
   | { id: number; ok: true; kind: 'cells'; collection: CellCollection; breaks: number[] }
   | { id: number; ok: true; kind: 'raster'; raster: RasterMeta; pixels: Uint8ClampedArray }
@@ -34,7 +35,7 @@ export interface RasterMeta {
 }
 
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
-  const { id, url } = e.data
+  const { id, url, rateProperty } = e.data
   try {
     const res = await fetch(url, { credentials: 'same-origin' })
     const body = await res.json()
@@ -45,7 +46,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     }
     if (body.type === 'FeatureCollection') {
       const fc = body as CellCollection
-      const breaks = quantileBreaks(fc.features.map((f) => Number(f.properties.perKm2 ?? 0)).filter((v) => v > 0))
+      const breaks = quantileBreaks(fc.features.map((f) => Number(f.properties[rateProperty] ?? 0)).filter((v) => v > 0))
       post({ id, ok: true, kind: 'cells', collection: fc, breaks })
     } else {
       const raster = body as RasterMeta

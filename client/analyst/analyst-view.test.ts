@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, searchOfView, viewFromSearch } from './analyst-view.ts'
+import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, rateOfView, searchOfView, viewFromSearch } from './analyst-view.ts'
 
 it('round-trips a view through the page URL and asks the API only for what the layer takes', () => {
   const view = viewFromSearch('?layer=kde&cells=h3&res=8&from=2026-03-01T00:00:00Z&cellM=50&lang=en&hours=7-9')
@@ -8,6 +8,15 @@ it('round-trips a view through the page URL and asks the API only for what the l
   const search = searchOfView({ layer: 'hotspots', params: { weights: 'distance', band: '400' } }, '?lang=en&layer=kde&cellM=50')
   expect(new URLSearchParams(search).get('lang')).toBe('en')
   expect(viewFromSearch(search)).toEqual({ layer: 'hotspots', params: { weights: 'distance', band: '400' } })
+})
+
+it('keeps the counts rate in the URL without sending it to the API', () => {
+  const view = viewFromSearch('?layer=counts&rate=residents&cells=grid')
+  expect(rateOfView(view)).toBe('residents')
+  expect(apiUrlOfView(view)).toBe('/api/v1/analytics/counts?cells=grid')
+  expect(new URLSearchParams(searchOfView(view, '')).get('rate')).toBe('residents')
+  expect(rateOfView(viewFromSearch('?layer=counts'))).toBe('km2')
+  expect(rateOfView(viewFromSearch('?layer=counts&rate=bogus'))).toBe('km2')
 })
 
 it('falls back to the hot-spot layer for an unknown one', () => {

@@ -14,7 +14,14 @@ const PARAMS: Record<Layer, readonly string[]> = {
   kde: [...FILTERS, 'cellM', 'bandwidth'],
   compare: [...FILTERS, 'cells', 'res', 'baseline'],
 }
-export const VIEW_PARAMS = [...new Set(Object.values(PARAMS).flat())]
+/** Settings the page applies itself, kept in the URL but not sent to the API. */
+const PAGE_PARAMS: Partial<Record<Layer, readonly string[]>> = { counts: ['rate'] }
+export const VIEW_PARAMS = [...new Set([...Object.values(PARAMS).flat(), ...Object.values(PAGE_PARAMS).flat()])]
+
+/** What the counts layer is coloured by: incidents per km², or per 1,000 residents where grids have a population. */
+export const RATE_PROPERTIES = { km2: 'perKm2', residents: 'per1000Residents' } as const
+export type Rate = keyof typeof RATE_PROPERTIES
+export const rateOfView = (v: AnalystView): Rate => (v.params.rate === 'residents' ? 'residents' : 'km2')
 
 export interface AnalystView {
   layer: Layer

@@ -3,7 +3,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
 import { loginUrl, redirectToLogin } from '../session.ts'
-import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, searchOfView, viewFromSearch, type AnalystView, type Layer } from './analyst-view.ts'
+import { apiUrlOfView, evaluationUrlOfView, paiUrlOfView, RATE_PROPERTIES, rateOfView, searchOfView, viewFromSearch, type AnalystView, type Layer, type Rate } from './analyst-view.ts'
 import { lastDays, lastMonth, localDate, sameWeeksLastYear } from './window-presets.ts'
 import { playbackSteps, type PlaybackUnit } from './playback.ts'
 import { PAI_HEADERS, paiRows, parseKs, type PaiResponse } from './pai-table.ts'
@@ -41,6 +41,7 @@ const cancelButton = document.getElementById('cancel') as HTMLButtonElement
 let view = viewFromSearch(location.search)
 /** The layer on the map: the view's, or counts/KDE while playing back. */
 let drawnLayer: Layer = view.layer
+let drawnRate: Rate = rateOfView(view)
 /** The window of the last full (not playback) drawing, as the server resolved it: what playback steps through. */
 let fullWindow: { from: Date; to: Date } | null = null
 let shown: { kind: 'cells'; collection: CellCollection } | { kind: 'raster'; raster: RasterMeta } | null = null
@@ -364,7 +365,7 @@ async function draw(target: AnalystView = view): Promise<void> {
   pending?.resolve({ id: pending.id, ok: false, status: SUPERSEDED, message: '' })
   const reply = await new Promise<WorkerReply>((resolve) => {
     pending = { id, resolve }
-    worker.postMessage({ id, url: apiUrlOfView(target) })
+    worker.postMessage({ id, url: apiUrlOfView(target), rateProperty: RATE_PROPERTIES[rateOfView(target)] })
   })
   clearInterval(tick)
   if (!reply.ok && reply.status === SUPERSEDED) return
@@ -375,6 +376,7 @@ async function draw(target: AnalystView = view): Promise<void> {
     return
   }
   drawnLayer = target.layer
+  drawnRate = rateOfView(target)
   if (reply.kind === 'cells') showCells(reply.collection, reply.breaks)
   else showRaster(reply.raster, reply.pixels)
   if (full) {
@@ -395,9 +397,9 @@ function showCells(fc: CellCollection, breaks: number[]): void {
   let rows: Array<[string, string]>
   if (drawnLayer === 'counts') {
     colour = breaks.length
-      ? ['step', ['to-number', ['get', 'perKm2'], 0], 'rgba(0,0,0,0)', 1e-9, SEQUENTIAL[0], ...breaks.slice(0, -1).flatMap((b, i) => [b + 1e-9, SEQUENTIAL[i + 1]] as [number, string])]
+      ? ['step', ['to-number', ['get', RATE_PROPERTIES[drawnRate]], 0], 'rgba(0,0,0,0)', 1e-9, SEQUENTIAL[0], ...breaks.slice(0, -1).flatMap((b, i) => [b + 1e-9, SEQUENTIAL[i + 1]] as [number, string])]
       : ['literal', 'rgba(0,0,0,0)']
-    rows = breaks.map((b, i) => [SEQUENTIAL[i], `≤ ${b.toFixed(1)} / km²`])
+    rows = breaks.map((b, i) => [SEQUENTIAL[i], `≤ ${b.toFixed(1)} ${t(drawnRate === 'km2' ? 'analyst.rate.perKm2' : 'analyst.rate.per1000')}`])
   } else {
     const classes = drawnLayer === 'compare' ? CHANGE_CLASSES : HOTSPOT_CLASSES
     colour = ['match', ['get', 'class'], ...classes.flatMap((c) => [c, CLASS_COLOURS[c]]), '#f7f7f7'] as unknown as ExpressionSpecification
@@ -494,7 +496,7 @@ function fillForm(v: AnalystView): void {
 
 function showFieldsets(layer: Layer): void {
   const cellsLayer = layer !== 'kde'
-  for (const [cls, on] of [['for-cells', cellsLayer], ['for-hotspots', layer === 'hotspots'], ['for-kde', layer === 'kde'], ['for-compare', layer === 'compare']] as const) {
+  for (const [cls, on] of [['for-cells', cellsLayer], ['for-counts', layer === 'counts'], ['for-hotspots', layer === 'hotspots'], ['for-kde', layer === 'kde'], ['for-compare', layer === 'compare']] as const) {
     for (const el of form.querySelectorAll<HTMLElement>(`.${cls}`)) el.hidden = !on
   }
   for (const el of form.querySelectorAll<HTMLElement>('.for-h3')) el.hidden = field('cells').value !== 'h3'

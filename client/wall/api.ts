@@ -64,6 +64,8 @@ export interface IncidentProperties {
   priority: number
   state: string
   reportedAt: string
+  filedAt?: string | null
+  dispatchedAt?: string | null
   deadlineAt: string | null
   gridCode: string | null
   assignedUnitId: string | null
@@ -107,9 +109,6 @@ export async function fetchIncidents(params: Record<string, string>, max = 20_00
   return out
 }
 
-/** Incident states that are still open cases (everything but closed, voided and rejected). */
-export const OPEN_STATES = ['reported', 'filed', 'dispatched', 'handled', 'reported_back', 'verified'] as const
-
 /** `/readyz`: dependencies and the freshness of every ingest feed the server records. */
 export interface Readiness {
   status: string
@@ -123,10 +122,10 @@ export async function fetchReadiness(): Promise<Readiness> {
   return (await res.json()) as Readiness
 }
 
-/** Category names by code, from the Open311 service list (Chinese names; English keywords). */
+/** Category names by code, from the case catalogue (retired ones too: old cases still carry their codes). */
 export async function fetchCategoryNames(): Promise<Map<string, { zh: string; en: string }>> {
-  const rows = await fetchJson<Array<{ service_code: string; service_name: string; keywords?: string }>>('/open311/v2/services.json')
-  return new Map(rows.map((r) => [r.service_code, { zh: r.service_name, en: r.keywords || r.service_name }]))
+  const { categories } = await fetchJson<{ categories: Array<{ code: string; nameZh: string; nameEn: string | null }> }>('/api/v1/categories?inactive=true')
+  return new Map(categories.map((c) => [c.code, { zh: c.nameZh, en: c.nameEn || c.nameZh }]))
 }
 
 /** How a camera can be watched: a stream the browser plays, or its latest snapshot (from /api/v1/camera-streams). */

@@ -1,8 +1,11 @@
+import { FINAL_CASE_STATES } from '../../geo/cases/case-states.ts'
+import type { CaseSummary } from '../../geo/cases/case-record.ts'
 import type { IncidentFeature } from './api.ts'
 
 /**
  * Incidents as the wall counts them: open cases (not closed, voided or rejected) and everything reported in the
- * last hour, from the HTTP snapshot and the live `incidents`/`cases` events. Positions go to deck.gl as typed
+ * last hour, from the HTTP snapshot, the live `incidents` events (features) and the `cases` layer's
+ * `{kind: 'case', case}` events (a case summary after every step). Positions go to deck.gl as typed
  * arrays rebuilt when the set changes (incidents arrive a few a minute, not ten times a second).
  */
 
@@ -14,6 +17,8 @@ export interface WallIncident {
   state: string
   categoryCode: string | null
   reportedAtMs: number
+  filedAtMs: number | null
+  dispatchedAtMs: number | null
   deadlineAtMs: number | null
   gridCode: string | null
   assignedUnitId: string | null
@@ -23,7 +28,7 @@ export interface WallIncident {
   arrivedAt: number | null
 }
 
-const CLOSED = new Set(['closed', 'voided', 'rejected'])
+const CLOSED: ReadonlySet<string> = new Set(FINAL_CASE_STATES)
 const HOUR_MS = 3_600_000
 
 export class IncidentStore {
@@ -31,12 +36,17 @@ export class IncidentStore {
   readonly byId = new Map<number, WallIncident>()
   version = 0
 
-  /** Parses a feature or a live event (`{kind, incident}` / `{incident}` / a bare feature); null if it is neither. */
+  /**
+   * Parses a feature, a live incident event (`{kind, incident}` / `{incident}`) or a case event
+   * (`{kind: 'case', case}` / a bare case summary); null if it is none of these.
+   */
   static parse(raw: unknown): WallIncident | null {
-    const o = raw as { incident?: unknown } | null
+    const o = raw as { incident?: unknown; case?: unknown } | null
+    if (o && typeof o === 'object' && 'case' in o) return IncidentStore.parseCase(o.case)
     const f = (o && typeof o === 'object' && 'incident' in o ? o.incident : raw) as IncidentFeature | null
     const p = f?.properties
-    if (!p || typeof p.id !== 'number') return null
+    if (!p) return IncidentStore.parseCase(raw)
+    if (typeof p.id !== 'number') return null
     const [lon, lat] = f.geometry?.type === 'Point' ? f.geometry.coordinates : [NaN, NaN]
     return {
       id: p.id,
@@ -46,11 +56,36 @@ export class IncidentStore {
       state: p.state ?? 'reported',
       categoryCode: p.categoryCode ?? null,
       reportedAtMs: Date.parse(p.reportedAt),
-      deadlineAtMs: p.deadlineAt ? Date.parse(p.deadlineAt) : null,
+      filedAtMs: timeOf(p.filedAt),
+      dispatchedAtMs: timeOf(p.dispatchedAt),
+      deadlineAtMs: timeOf(p.deadlineAt),
       gridCode: p.gridCode ?? null,
       assignedUnitId: p.assignedUnitId ?? null,
       description: p.description ?? null,
       address: p.address ?? null,
+      arrivedAt: null,
+    }
+  }
+
+  /** A case summary as the `cases` layer and GET /api/v1/cases carry it. */
+  private static parseCase(raw: unknown): WallIncident | null {
+    const c = raw as Partial<CaseSummary> | null
+    if (!c || typeof c !== 'object' || typeof c.id !== 'number' || typeof c.state !== 'string' || typeof c.reportedAt !== 'string') return null
+    return {
+      id: c.id,
+      lon: typeof c.lon === 'number' ? c.lon : NaN,
+      lat: typeof c.lat === 'number' ? c.lat : NaN,
+      priority: Number(c.priority) || 4,
+      state: c.state,
+      categoryCode: c.categoryCode ?? null,
+      reportedAtMs: Date.parse(c.reportedAt),
+      filedAtMs: timeOf(c.filedAt),
+      dispatchedAtMs: timeOf(c.dispatchedAt),
+      deadlineAtMs: timeOf(c.deadlineAt),
+      gridCode: c.gridCode ?? null,
+      assignedUnitId: c.assignedUnitId ?? null,
+      description: c.description ?? null,
+      address: c.address ?? null,
       arrivedAt: null,
     }
   }
@@ -64,22 +99,14 @@ export class IncidentStore {
     return merged
   }
 
-  /** A case step without the whole incident: `{incidentId, toState}` and the like. */
+  /**
+   * A `cases` layer event: `{kind: 'case', case}` carries the whole case as it stands after the step. Other
+   * kinds (`unit_status`) say nothing about a case's state: null.
+   */
   applyStep(raw: unknown): WallIncident | null {
-    const e = raw as { incidentId?: unknown; id?: unknown; toState?: unknown; state?: unknown; assignedUnitId?: unknown; deadlineAt?: unknown } | null
-    if (!e || typeof e !== 'object') return null
-    const full = IncidentStore.parse(raw)
-    if (full) return this.upsert(full, false, 0)
-    const id = Number(e.incidentId ?? e.id)
-    const inc = this.byId.get(id)
-    if (!inc) return null
-    const state = typeof e.toState === 'string' ? e.toState : typeof e.state === 'string' ? e.state : inc.state
-    const next: WallIncident = { ...inc, state }
-    if (typeof e.assignedUnitId === 'string') next.assignedUnitId = e.assignedUnitId
-    if (typeof e.deadlineAt === 'string') next.deadlineAtMs = Date.parse(e.deadlineAt)
-    this.byId.set(id, next)
-    this.version++
-    return next
+    if ((raw as { kind?: unknown } | null)?.kind !== 'case') return null
+    const inc = IncidentStore.parse(raw)
+    return inc ? this.upsert(inc, false, 0) : null
   }
 
   /** Replaces the open set from a snapshot, keeping recent closed ones for the last-hour count. */
@@ -148,3 +175,5 @@ export class IncidentStore {
     return [...this.byId.values()].filter((i) => this.isOpen(i) && Number.isFinite(i.lon) && Number.isFinite(i.lat))
   }
 }
+
+const timeOf = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null)

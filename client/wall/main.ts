@@ -5,11 +5,14 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
 import { addGridLevel, GRID_LEVELS, type GridLevel, type Grids } from '../map/grid-layers.ts'
-import { fetchCameraViews, fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, OPEN_STATES, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type CameraView, type Units } from './api.ts'
+import { fetchCameraViews, fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type CameraView, type Units } from './api.ts'
+import { CASE_STATE_LABELS, OPEN_CASE_STATES, type CaseState } from '../../geo/cases/case-states.ts'
 import { cameraMedia, type CameraMedia } from './camera-media.ts'
 import { ago, areaName, formatInt, hhmmss, shortAge, tn } from './format.ts'
 import { fitStage, headFromUrl, mapPadding, mapRect, takeoverCardWidth } from './heads.ts'
 import { IncidentStore, type WallIncident } from './incident-store.ts'
+import { dayStart, TODAY_FORMULAS, TodayCases } from './today-figures.ts'
+import { DispatchLines } from './dispatch-lines.ts'
 import { AlertMosaic, mediaLabels, type MosaicAlert } from './mosaic.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from './live-feed.ts'
 import { CLASS_COLORS, classBreaks, classOf, MEASURES, NEEDS_INCIDENTS, type MeasureId } from './measures.ts'
@@ -56,7 +59,7 @@ const MAX_RECENT_ALERTS = 50
 const probe: WallProbe = {
   ready: false,
   head: head.id,
-  layers: { grids: 0, units: 0, unitsWithFix: 0, incidents: 0, cameras: 0, heat: 0, alerts: 0 },
+  layers: { grids: 0, units: 0, unitsWithFix: 0, incidents: 0, cameras: 0, heat: 0, alerts: 0, dispatchLines: 0 },
   unitPosition: () => null,
   socket: 'reconnecting',
   socketNote: null,
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
   // ---------- state ----------
   const units = new UnitStore({ staleMs: STALE_MS })
   const incidents = new IncidentStore()
+  const today = new TodayCases()
+  const dispatchLines = new DispatchLines()
+  const dispatchLabel = { labelOf: (l: { unitId: string; etaMinutes: number }) => `${units.has(l.unitId) ? units.callsign[units.indexOf(l.unitId)] : l.unitId} · ${tn('wall.dispatch.eta', l.etaMinutes)}` }
   const unitData = new UnitLayerData()
   const atlas = drawUnitIcons()
   let trails: TrailBuffers = units.buildTrails(performance.now(), TRAIL_WINDOW_S * 1000)
@@ -442,6 +448,7 @@ async function main(): Promise<void> {
       const inc = IncidentStore.parse(msg.event)
       if (!inc) return
       const stored = incidents.upsert(inc, true, performance.now())
+      today.upsert(inc)
       layersDirty = true
       pushTicker({ at, kind: 'incident', priority: inc.priority, tag: `P${inc.priority}`, text: incidentText(stored) })
       if (inc.priority === 1 && incidents.isOpen(inc) && Number.isFinite(inc.lon)) {
@@ -502,9 +509,25 @@ async function main(): Promise<void> {
         )
       }
     } else if (layer === 'cases') {
+      const e = msg.event as { kind?: string; unitId?: unknown; status?: unknown }
+      if (e?.kind === 'unit_status') {
+        if (typeof e.unitId === 'string' && typeof e.status === 'string' && units.has(e.unitId)) units.upsertMeta({ id: e.unitId, status: e.status })
+        layersDirty = true
+        return
+      }
       const inc = incidents.applyStep(msg.event)
       layersDirty = true
-      if (inc) pushTicker({ at, kind: 'case', tag: t('wall.ticker.case'), text: `#${inc.id} · ${inc.state}` })
+      if (!inc) return
+      today.upsert(inc)
+      // Dispatching takes the unit (available -> dispatched in the same transaction) without a unit_status event.
+      const taken = inc.state === 'dispatched' && inc.assignedUnitId && units.has(inc.assignedUnitId) ? units.indexOf(inc.assignedUnitId) : -1
+      if (taken >= 0 && units.statusOf(taken) === 'available') units.upsertMeta({ id: inc.assignedUnitId!, status: 'dispatched' })
+      const label = CASE_STATE_LABELS[inc.state as CaseState]
+      const state = label ? (lang === 'en' ? label.en : label.zh) : inc.state
+      // Supervision leaves the state as it was: the order is the news.
+      const action = (msg.event as { action?: unknown }).action
+      const what = action === 'supervise' || action === 'escalate' ? `${t(`wall.caseAction.${action}`)} · ${state}` : state
+      pushTicker({ at, kind: 'case', tag: t('wall.ticker.case'), text: `#${inc.id} · ${what} · ${incidentTitle(inc)}` })
     }
   }
 
@@ -578,7 +601,7 @@ async function main(): Promise<void> {
     try {
       const now = serverNow()
       const [open, lastHour] = await Promise.all([
-        fetchIncidents({ state: OPEN_STATES.join(',') }),
+        fetchIncidents({ state: OPEN_CASE_STATES.join(',') }),
         fetchIncidents({ since: new Date(now - HOUR_MS).toISOString() }),
       ])
       incidents.replaceOpen(open, now)
@@ -586,6 +609,7 @@ async function main(): Promise<void> {
         const inc = IncidentStore.parse(f)
         if (inc) incidents.upsert(inc, false, 0)
       }
+      for (const inc of incidents.byId.values()) today.upsert(inc)
     } catch (err) {
       if (err instanceof Unavailable) api.incidents = false
       else console.warn('incidents', err)
@@ -610,6 +634,8 @@ async function main(): Promise<void> {
       const pts = new Float64Array(rows.length * 2)
       let n = 0
       for (const f of rows) {
+        const inc = IncidentStore.parse(f)
+        if (inc) today.upsert(inc)
         if (f.geometry?.type !== 'Point') continue
         pts[2 * n] = f.geometry.coordinates[0]
         pts[2 * n + 1] = f.geometry.coordinates[1]
@@ -699,7 +725,7 @@ async function main(): Promise<void> {
   }
 
   async function refreshCategories(): Promise<void> {
-    if (!routes.has('GET /open311/v2/services.json')) return
+    if (!routes.has('GET /api/v1/categories')) return
     try {
       categoryNames = await fetchCategoryNames()
     } catch {
@@ -757,7 +783,7 @@ async function main(): Promise<void> {
       }
     } else {
       const per = incidents.perGrid(serverNow())
-      for (const [k, v] of m === 'openCases' ? per.open : per.lastHour) values.set(k, v)
+      for (const [k, v] of m === 'openCases' ? per.open : m === 'overdueCases' ? per.overdue : per.lastHour) values.set(k, v)
     }
     const max = Math.max(0, ...values.values())
     const breaks = classBreaks(max)
@@ -828,6 +854,26 @@ async function main(): Promise<void> {
       { key: 'wall.kpi.openCases', value: inc?.open ?? null, sub: inc ? tn('wall.kpi.p1', inc.p1Open) : t('wall.kpi.unavailable'), tone: inc && inc.p1Open ? 'warn' : undefined },
       { key: 'wall.kpi.overdue', value: inc?.overdue ?? null, sub: inc ? undefined : t('wall.kpi.unavailable'), tone: inc && inc.overdue ? 'alarm' : undefined },
     ]
+    if (api.incidents) {
+      const day = today.figures(dayStart(now))
+      const formula = (f: { zh: string; en: string }) => (lang === 'en' ? f.en : f.zh)
+      kpis.push(
+        {
+          key: 'wall.kpi.responseToday',
+          value: day.meanResponseMinutes,
+          text: day.meanResponseMinutes === null ? '—' : day.meanResponseMinutes < 10 ? day.meanResponseMinutes.toFixed(1) : String(Math.round(day.meanResponseMinutes)),
+          sub: tn('wall.kpi.dispatchedToday', day.dispatched),
+          title: formula(TODAY_FORMULAS.meanResponseMinutes),
+        },
+        {
+          key: 'wall.kpi.closureToday',
+          value: day.closureRate,
+          text: day.closureRate === null ? '—' : `${Math.round(day.closureRate * 100)}%`,
+          sub: tn('wall.kpi.closedOfFiled', `${day.closed}/${day.filed}`),
+          title: formula(TODAY_FORMULAS.closureRate),
+        },
+      )
+    }
     renderKpis(kpis)
 
     // League
@@ -852,7 +898,7 @@ async function main(): Promise<void> {
       add(per.open, 'open')
       add(per.overdue, 'overdue')
     }
-    const key = m === 'units' ? 'units' : m === 'openCases' ? 'open' : 'incidents1h'
+    const key = m === 'units' ? 'units' : m === 'openCases' ? 'open' : m === 'overdueCases' ? 'overdue' : 'incidents1h'
     const sorted = [...rows.values()].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0) || b.units - a.units || a.code.localeCompare(b.code))
     const current = director.takeover ? null : director.scene.kind === 'street' ? (director.scene.code ?? null) : null
     renderLeague(sorted, t(`wall.measure.${m}` as MessageKey), current)
@@ -889,6 +935,7 @@ async function main(): Promise<void> {
     probe.layers.units = units.count
     probe.layers.unitsWithFix = reporting + staleCount
     probe.layers.incidents = incidents.drawable().length
+    probe.layers.dispatchLines = dispatchLines.links.length
     probe.layers.cameras = cameras.length
     probe.layers.heat = heat.count
     probe.resyncs = live.resyncs
@@ -933,10 +980,11 @@ async function main(): Promise<void> {
     }
     if (drawnIncidents.version !== incidents.version) drawnIncidents = { version: incidents.version, items: incidents.drawable() }
     const pulsing = drawnIncidents.items.some((i) => i.arrivedAt !== null && now - i.arrivedAt < 60_000)
+    const dispatchMoved = dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id))
     const fading = now - lastMoveAt < TRAIL_WINDOW_S * 1000
     const dwell = document.getElementById('dwell-bar')!
     dwell.style.width = `${(director.takeover ? Math.max(0, (director.takeover.until - Date.now()) / TAKEOVER_MS) : director.progress(Date.now())) * 100}%`
-    if (moved || fading || pulsing || layersDirty || director.takeover) {
+    if (moved || fading || pulsing || dispatchMoved || layersDirty || director.takeover) {
       layersDirty = false
       const tk = director.takeover
       overlay.setProps({
@@ -953,6 +1001,7 @@ async function main(): Promise<void> {
             cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
             heat,
             staleLabels,
+            dispatch: { lines: dispatchLines, labelOf: dispatchLabel.labelOf },
             takeover: tk ? { lon: tk.lon, lat: tk.lat, startedAt: tk.startedAt, links: takeoverLinks } : null,
             atlas,
           },
@@ -1026,7 +1075,7 @@ interface AlertLike {
   lat?: number | null
 }
 
-/** Category names by code (Open311 service list), when the server has one. */
+/** Category names by code (GET /api/v1/categories), when the server has the catalogue. */
 let categoryNames = new Map<string, { zh: string; en: string }>()
 
 function incidentTitle(i: WallIncident): string {

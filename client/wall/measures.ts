@@ -2,11 +2,11 @@ import type { Rgba } from './unit-store.ts'
 
 /** What the grid fill shows, and how values become colours. */
 
-export const MEASURES = ['openCases', 'incidents1h', 'units'] as const
+export const MEASURES = ['openCases', 'overdueCases', 'incidents1h', 'units'] as const
 export type MeasureId = (typeof MEASURES)[number]
 
 /** Whether the measure needs the incidents API. */
-export const NEEDS_INCIDENTS: Record<MeasureId, boolean> = { openCases: true, incidents1h: true, units: false }
+export const NEEDS_INCIDENTS: Record<MeasureId, boolean> = { openCases: true, overdueCases: true, incidents1h: true, units: false }
 
 /**
  * Five classes from dim teal to hot orange: the low end sits quietly on the dark basemap, the top end is the

@@ -29,7 +29,11 @@ export function renderClock(now: Date): void {
 export interface Kpi {
   key: MessageKey
   value: number | null
+  /** The value already formatted (a duration, a rate); otherwise `value` as an integer. */
+  text?: string
   sub?: string
+  /** How the figure is made, shown on hover and kept in the page for anyone who inspects it. */
+  title?: string
   tone?: 'ok' | 'warn' | 'alarm'
 }
 
@@ -49,8 +53,10 @@ export function renderKpis(kpis: Kpi[]): void {
     d.className = `kpi${k.value === null ? ' na' : k.tone ? ` tone-${k.tone}` : ''}`
     d.dataset.kpi = k.key
     d.children[0].textContent = t(k.key)
-    d.children[1].textContent = k.value === null ? '—' : formatInt(k.value)
+    d.children[1].textContent = k.text ?? (k.value === null ? '—' : formatInt(k.value))
     d.children[2].textContent = k.sub ?? ''
+    if (k.title) d.title = k.title
+    else d.removeAttribute('title')
   })
 }
 

@@ -7,7 +7,7 @@ export interface WallProbe {
   error?: string
   head: string
   /** `alerts`: open camera alerts the wall holds for the mosaic. */
-  layers: { grids: number; units: number; unitsWithFix: number; incidents: number; cameras: number; heat: number; alerts: number }
+  layers: { grids: number; units: number; unitsWithFix: number; incidents: number; cameras: number; heat: number; alerts: number; dispatchLines: number }
   /** Where the unit is drawn right now, [lon, lat]. */
   unitPosition(id: string): [number, number] | null
   socket: 'connected' | 'reconnecting'

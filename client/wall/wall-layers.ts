@@ -1,6 +1,7 @@
 import { GeoJsonLayer, HeatmapLayer, IconLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, TripsLayer } from 'deck.gl'
 import type { Layer } from 'deck.gl'
 import type { AreaProperties, Areas, CameraProperties } from './api.ts'
+import type { DispatchLines, DispatchLink } from './dispatch-lines.ts'
 import type { WallIncident } from './incident-store.ts'
 import type { IconAtlas } from './unit-icons.ts'
 import type { Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
@@ -64,6 +65,8 @@ export interface LayerInputs {
   /** Incident positions of the heatmap window as binary data (`{length, attributes: {getPosition}}`). */
   heat: { data: object; count: number; visible: boolean }
   staleLabels: { items: { position: [number, number]; text: string }[]; version: number }
+  /** Dispatched case -> assigned unit, with the label each line's case end carries. */
+  dispatch: { lines: DispatchLines; labelOf: (l: DispatchLink) => string }
   takeover: { lon: number; lat: number; startedAt: number; links: [number, number][] } | null
   atlas: IconAtlas
 }
@@ -250,6 +253,33 @@ export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
       getColor: (i) => PRIORITY_COLORS[i.priority] ?? PRIORITY_COLORS[4],
       sizeUnits: 'pixels',
       updateTriggers: { getSize: s.incidents.version, getColor: s.incidents.version },
+    }),
+    new LineLayer({
+      id: 'dispatch-lines',
+      data: s.dispatch.lines.data as never,
+      widthUnits: 'pixels',
+      getWidth: 3,
+      getColor: [56, 189, 248, 210],
+    }),
+    new TextLayer<DispatchLink>({
+      id: 'dispatch-eta',
+      data: s.dispatch.lines.links,
+      visible: showIncidents,
+      getPosition: (l) => l.caseLonLat,
+      getText: (l) => s.dispatch.labelOf(l),
+      characterSet: 'auto',
+      fontFamily: 'Noto Sans CJK SC, Noto Sans, Liberation Sans, sans-serif',
+      fontWeight: 700,
+      getSize: 18,
+      getColor: [186, 230, 253, 255],
+      getPixelOffset: [0, -32],
+      // A plate of its own: the label must read over street names and other markers.
+      background: true,
+      getBackgroundColor: [6, 12, 24, 230],
+      backgroundPadding: [8, 4],
+      getBorderColor: [56, 189, 248, 200],
+      getBorderWidth: 1,
+      updateTriggers: { getText: s.dispatch.lines.labelsVersion, getPosition: s.dispatch.lines.labelsVersion },
     }),
     new TripsLayer({
       id: 'unit-trails',

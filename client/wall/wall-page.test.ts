@@ -20,6 +20,8 @@ const HEADS = { '1080p': { width: 1920, height: 1080 }, '4k': { width: 3840, hei
 /** The unit the move test drives by hand; the driver moves the others. */
 const HAND_UNIT = 'unit-0001'
 const WEBHOOK_SECRET = 'wall-test-webhook-secret'
+/** The embedded broker lets Frigate in with its own credential only. */
+const FRIGATE_PASSWORD = 'wall-test-frigate-password'
 
 type ProbeState = Omit<WallProbe, 'unitPosition'>
 
@@ -46,7 +48,7 @@ describe('wall page in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     // The embedded MQTT broker on a free port, for a Frigate of our own; the signed webhook, for AI-box snapshots.
-    ;[server, browser] = await Promise.all([startDemoServer('pglite', { MQTT_PORT: '0', WEBHOOK_SECRET }), launchBrowser()])
+    ;[server, browser] = await Promise.all([startDemoServer('pglite', { MQTT_PORT: '0', WEBHOOK_SECRET, MQTT_FRIGATE_PASSWORD: FRIGATE_PASSWORD }), launchBrowser()])
     const db = server.db
     // The wall runs on a display token in its URL, as a kiosk does; the test posts as an administrator.
     const city = (await db.query<{ code: string }>(`SELECT code FROM admin_area WHERE level = 'city'`)).rows[0].code
@@ -117,14 +119,38 @@ describe('wall page in headless Chromium', () => {
     expect(p.layers.cameras).toBe(60)
     expect(p.socket).toBe('connected')
     expect(p.measure).toBe('openCases')
-    // Panels: six KPIs with figures, twelve streets, the credit the licence asks for.
-    await expect(page.locator('#kpis .kpi').count()).resolves.toBe(6)
+    // Panels: eight KPIs with figures, twelve streets, the credit the licence asks for.
+    await expect(page.locator('#kpis .kpi').count()).resolves.toBe(8)
     await expect(page.locator('#league tbody tr').count()).resolves.toBe(12)
     expect(await page.locator('#credit').innerText()).toContain('OpenStreetMap contributors')
     expect(await page.locator('[data-kpi="wall.kpi.incidents1h"] .value').innerText()).toMatch(/^3\d$/)
     await expect(page.locator('#feeds [data-feed="units"]').getAttribute('data-health')).resolves.toBe('ok')
     const png = await page.screenshot({ path: `${ARTIFACTS}/wall-1080p.png` })
     expect(await distinctColours(page, png)).toBeGreaterThan(200)
+    problems.assertClean()
+  })
+
+  it('follows a case through filing, approval and dispatch live: state, dispatch line with ETA, today figures', async () => {
+    const { page, problems } = wall
+    const id = (await server.db.query<{ id: number }>(`SELECT id::int FROM incident WHERE state = 'reported' ORDER BY id LIMIT 1`)).rows[0].id
+    const unit = (await server.db.query<{ id: string }>(`SELECT id FROM unit WHERE status = 'available' AND id <> $1 ORDER BY id LIMIT 1`, [HAND_UNIT])).rows[0].id
+    const step = async (path: string, body: unknown, headers: Record<string, string>) => {
+      const res = await fetch(`${server.url}/api/v1/cases/${id}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+      expect(res.status, await res.clone().text()).toBe(200)
+    }
+    await step('file', {}, dispatcherHeaders)
+    await step('approve', {}, adminHeaders)
+    await step('dispatch', { unitId: unit }, dispatcherHeaders)
+    await page.waitForFunction(() => probeOf().layers.dispatchLines >= 1, null, { timeout: 5000 })
+    // Today's figures by the evaluation's formulas: one case filed and dispatched; the formula is on the tile.
+    const response = page.locator('[data-kpi="wall.kpi.responseToday"]')
+    await expect(response.locator('.value').innerText()).resolves.toMatch(/^\d+(\.\d)?$/)
+    await expect(response.locator('.sub').innerText()).resolves.toMatch(/^分钟 · 已派遣 [1-9]\d* 件$/)
+    await expect(response.getAttribute('title')).resolves.toContain('派遣')
+    await expect(page.locator('[data-kpi="wall.kpi.closureToday"] .value').innerText()).resolves.toMatch(/^\d+%$/)
+    await expect(page.locator('#ticker').innerText()).resolves.toContain(`#${id} · 处置中`)
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-dispatch.png` })
     problems.assertClean()
   })
 
@@ -256,7 +282,7 @@ describe('wall page in headless Chromium', () => {
     await waitReady(page)
     const cam = (await server.db.query<{ id: string; frigate_name: string }>(`SELECT id, frigate_name FROM camera WHERE stream_kind = 'hls' ORDER BY id LIMIT 1`)).rows[0]
     expect(cam).toBeDefined()
-    const mqtt = await connectAsync(`mqtt://127.0.0.1:${server.mqtt!.status().port}`, { clientId: `wall-test-frigate-${process.pid}` })
+    const mqtt = await connectAsync(`mqtt://127.0.0.1:${server.mqtt!.status().port}`, { clientId: `wall-test-frigate-${process.pid}`, username: 'frigate', password: FRIGATE_PASSWORD })
     await mqtt.publishAsync('frigate/reviews', frigateReviewNew(cam.frigate_name, 'person', Date.now() / 1000), { qos: 1 })
     await mqtt.endAsync()
     await page.waitForFunction(() => probeOf().takeover?.kind === 'alert', null, { timeout: 10_000 })
