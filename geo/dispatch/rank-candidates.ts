@@ -7,7 +7,8 @@ import { labelled, type LabelledReason, type Reason } from './reasons.ts'
  * in the order a dispatcher should consider them, each with the reasons for its place.
  */
 
-export interface Candidate {
+/** A unit from the straight-line shortlist: where it is, how far in a straight line, how old its fix. */
+export interface ShortlistedUnit {
   unitId: string
   callsign: string
   /** Grid of the unit's latest fix. */
@@ -16,6 +17,9 @@ export interface Candidate {
   lat: number
   straightMeters: number
   fixAgeS: number
+}
+
+export interface Candidate extends ShortlistedUnit {
   /** Road travel to the incident; null when the unit or the incident is off the network or unreachable. */
   leg: Leg | null
 }

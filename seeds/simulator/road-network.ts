@@ -2,6 +2,7 @@ import Flatbush from 'flatbush'
 import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
 import { largestComponentNodes } from '../../geo/routing/components.ts'
 import { buildGraph, type GraphEdge, type RoutingGraph } from '../../geo/routing/graph.ts'
+import type { RouterEdge } from '../../geo/routing/road-router.ts'
 
 /**
  * The road graph as the simulator drives it: every edge's geometry packed into flat arrays with cumulative
@@ -10,20 +11,10 @@ import { buildGraph, type GraphEdge, type RoutingGraph } from '../../geo/routing
  * every other (so no unit is ever sent where it cannot go, or stranded at the end of a one-way street).
  */
 
-/** A road_edge row, as read from the database. */
-export interface RoadEdgeRow {
-  id: number
-  source: number
-  target: number
-  /** Seconds source -> target; -1: not allowed. */
-  cost: number
-  reverseCost: number
-  lengthM: number
-  roadClass: string
+/** A road_edge row, as read from the database: what the router reads, plus the speed and the street name. */
+export interface RoadEdgeRow extends RouterEdge {
   speedKmh: number
   name: string | null
-  /** From source to target. */
-  coords: readonly (readonly [number, number])[]
 }
 
 export interface RoadNodeRow {

@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { RoadRouter } from '../../geo/routing/road-router.ts'
 import { rankCandidates, type Recommendation } from '../../geo/dispatch/rank-candidates.ts'
-import { fallbackUnits, shortlistUnits, type ShortlistUnit } from './unit-shortlist.ts'
+import { fallbackUnits, shortlistUnits } from './unit-shortlist.ts'
+import type { ShortlistedUnit } from '../../geo/dispatch/rank-candidates.ts'
 
 export interface RecommendRequest {
   lon: number
@@ -35,7 +36,7 @@ const MAX_SHORTLIST = 100
 export async function recommendUnits(q: Queryable, router: RoadRouter | null, req: RecommendRequest): Promise<RecommendResult> {
   const limit = Math.min(MAX_SHORTLIST, Math.max(MIN_SHORTLIST, req.n * SHORTLIST_PER_UNIT))
   const [shortlist, grid] = await Promise.all([shortlistUnits(q, req, limit), incidentGrid(q, req)])
-  let units: ShortlistUnit[] = shortlist
+  let units: ShortlistedUnit[] = shortlist
   if (shortlist.length < req.n) {
     const more = await fallbackUnits(q, req, shortlist.map((u) => u.unitId), req.n - shortlist.length)
     units = [...shortlist, ...more]

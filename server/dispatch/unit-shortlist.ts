@@ -2,6 +2,7 @@ import type { Queryable } from '../db/db.ts'
 import { areaScope } from '../auth/area-scope.ts'
 import type { Principal } from '../auth/principal.ts'
 import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
+import type { ShortlistedUnit } from '../../geo/dispatch/rank-candidates.ts'
 
 /**
  * Stage one of a recommendation: the available units nearest to a point in a straight line, from the GiST index
@@ -17,16 +18,6 @@ export interface ShortlistQuery {
   principal: Principal
 }
 
-export interface ShortlistUnit {
-  unitId: string
-  callsign: string
-  gridCode: string | null
-  lon: number
-  lat: number
-  straightMeters: number
-  fixAgeS: number
-}
-
 const COLUMNS = `p.unit_id AS "unitId", u.callsign, p.grid_code AS "gridCode", ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat,
   greatest(0, extract(epoch FROM now() - p.device_time))::float8 AS "fixAgeS",
   ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS "straightMeters"`
@@ -37,9 +28,9 @@ const COLUMNS = `p.unit_id AS "unitId", u.callsign, p.grid_code AS "gridCode", S
  * rows are re-sorted by metres. The exact radius is applied outside the index scan: as a condition beside it,
  * the planner cannot estimate it and gives up the index walk for a plan some 200 times slower.
  */
-export async function shortlistUnits(q: Queryable, s: ShortlistQuery, limit: number): Promise<ShortlistUnit[]> {
+export async function shortlistUnits(q: Queryable, s: ShortlistQuery, limit: number): Promise<ShortlistedUnit[]> {
   const { sql, params } = shortlistSql(s, limit)
-  const r = await q.query<ShortlistUnit>(sql, params)
+  const r = await q.query<ShortlistedUnit>(sql, params)
   return r.rows.sort((a, b) => a.straightMeters - b.straightMeters)
 }
 
@@ -67,10 +58,10 @@ export function shortlistSql(s: ShortlistQuery, limit: number): { sql: string; p
  * The nearest available units whatever their fix age or distance, leaving out those already listed: what fills
  * a recommendation when too few fresh units are within the radius (each is then flagged with why).
  */
-export async function fallbackUnits(q: Queryable, s: ShortlistQuery, exclude: readonly string[], limit: number): Promise<ShortlistUnit[]> {
+export async function fallbackUnits(q: Queryable, s: ShortlistQuery, exclude: readonly string[], limit: number): Promise<ShortlistedUnit[]> {
   const params: unknown[] = [s.lon, s.lat, exclude, limit]
   const scope = areaScope(s.principal, 'p.grid_code', params)
-  const r = await q.query<ShortlistUnit>(
+  const r = await q.query<ShortlistedUnit>(
     `SELECT ${COLUMNS}
      FROM unit_position_latest p JOIN unit u ON u.id = p.unit_id
      WHERE u.status = 'available' AND p.unit_id <> ALL($3::text[]) AND ${scope}
