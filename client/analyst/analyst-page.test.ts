@@ -29,6 +29,14 @@ describe('analyst page in headless Chromium', () => {
   })
   it('draws Gi* hot spots on the grids from the URL, then a KDE chosen in the form, keeping the view in the URL', async () => {
     const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    // Main-thread tasks over 50 ms, to report how long an interaction blocks the page (printed, not asserted).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: Array<[number, number]> }
+      w.__longTasks = []
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration])
+      }).observe({ type: 'longtask', buffered: true })
+    })
     await page.goto(`${server.url}/analyst?layer=hotspots&${WINDOW}&token=${token}`)
     await page.waitForFunction(() => {
       const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
@@ -49,6 +57,7 @@ describe('analyst page in headless Chromium', () => {
     const png = await page.screenshot({ path: `${ARTIFACTS}/analyst-hotspots.png` })
     expect(await distinctColours(page, png)).toBeGreaterThan(100)
 
+    const interactionStart = await page.evaluate(() => performance.now())
     await page.selectOption('select[name=layer]', 'kde')
     await page.fill('input[name=cellM]', '200')
     await page.click('button[type=submit]')
@@ -62,6 +71,8 @@ describe('analyst page in headless Chromium', () => {
     expect(url.searchParams.get('from')).toBe('2026-03-03T00:00:00.000Z')
     expect(await page.locator('#legend').innerText()).toMatch(/核密度[\s\S]*h = \d+ m/)
     await page.screenshot({ path: `${ARTIFACTS}/analyst-kde.png` })
+    const during = await page.evaluate((t0) => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks.filter(([start]) => start >= t0).map(([, d]) => d), interactionStart)
+    console.log(`analyst: Gi* → KDE switch, main-thread tasks over 50 ms: ${during.length}, longest ${Math.round(Math.max(0, ...during))} ms (software-rendered Chromium)`)
     problems.assertClean()
     await context.close()
   })
