@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/db.ts'
 import { areaScope } from '../auth/area-scope.ts'
 import type { Principal } from '../auth/principal.ts'
-import { metresPerDegree } from '../../geo/grids/metres-per-degree.ts'
 import type { ShortlistedUnit } from '../../geo/dispatch/rank-candidates.ts'
 
 /**
@@ -36,21 +35,17 @@ export async function shortlistUnits(q: Queryable, s: ShortlistQuery, limit: num
 
 /** The shortlist's statement, apart so its plan can be examined (the benchmark reports planning and execution). */
 export function shortlistSql(s: ShortlistQuery, limit: number): { sql: string; params: unknown[] } {
-  const scale = metresPerDegree(s.lat)
-  const dLon = s.radiusM / scale.lon
-  const dLat = s.radiusM / scale.lat
-  const params: unknown[] = [s.lon, s.lat, s.staleAfterS, s.lon - dLon, s.lat - dLat, s.lon + dLon, s.lat + dLat, s.radiusM, limit]
+  const params: unknown[] = [s.lon, s.lat, s.staleAfterS, s.radiusM, limit]
   const scope = areaScope(s.principal, 'p.grid_code', params)
   const sql = `SELECT * FROM (
        SELECT ${COLUMNS}
        FROM unit_position_latest p JOIN unit u ON u.id = p.unit_id
        WHERE u.status = 'available'
          AND p.device_time >= now() - make_interval(secs => $3)
-         AND p.geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)
          AND ${scope}
        ORDER BY p.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
-       LIMIT $9) nearest
-     WHERE "straightMeters" <= $8`
+       LIMIT $5) nearest
+     WHERE "straightMeters" <= $4`
   return { sql, params }
 }
 
