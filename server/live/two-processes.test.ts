@@ -10,6 +10,8 @@ import { freePort } from '../testing/free-port.ts'
 import { createTestUser } from '../testing/test-users.ts'
 import { ensureDemoCity } from '../../seeds/seed-city.ts'
 import { LIVE_NAMESPACE } from './live-hub.ts'
+import { CLIENT_DIST } from '../app.ts'
+import { ensureClientBuilt } from '../client-build.ts'
 import type { UnitFrame } from './unit-frame.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -30,6 +32,8 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
     const test = await openTestDb('postgres')
     dispose = test.dispose
     dataDir = mkdtempSync(join(tmpdir(), 'gw-2p-'))
+    // Built here, once, so the two processes start serving instead of queueing for the same Vite build.
+    await ensureClientBuilt(CLIENT_DIST, pino({ level: 'silent' }))
     await ensureDemoCity(test.db, { dataDir, incidents: 500, units: 20, cameras: 20 }, pino({ level: 'silent' }))
     ;({ token } = await createTestUser(test.db, { role: 'admin' }))
     const dbName = (await test.db.query<{ d: string }>('SELECT current_database() AS d')).rows[0]!.d
@@ -44,6 +48,8 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
           ...process.env, DATABASE_URL: databaseUrl.href, REDIS_STREAM: stream, PORT: String(port), HOST: '127.0.0.1',
           DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'warn', MQTT_URL: '', MQTT_PORT: 'off',
           ADMIN_PASSWORD: 'two-processes-admin-password',
+          // Both share DATA_DIR; two ffmpegs writing the same camera's segments is not what this test is about.
+          VIDEO_TEST_STREAMS: 'off',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       })
@@ -51,7 +57,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
       urls.push(`http://127.0.0.1:${port}`)
     }
     await Promise.all(urls.map(waitReady))
-  }, 180_000)
+  }, 300_000)
 
   afterAll(async () => {
     client?.close()
