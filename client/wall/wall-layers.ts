@@ -130,6 +130,19 @@ type BinaryData = { length: number; attributes: Record<string, { value: ArrayLik
 export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
   const { units } = s
   unitData.sync(units, s.trails)
+  // The three unit layers draw from the same binary buffers and redraw on the same version counters.
+  const unitTriggers = { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style }
+  const unitIcons = (id: string, data: unknown, table: readonly string[], props: Record<string, unknown>) =>
+    new IconLayer({
+      id,
+      data: data as never,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (_: unknown, { index }: { index: number }) => table[units.icons[index]],
+      sizeUnits: 'pixels',
+      updateTriggers: unitTriggers,
+      ...props,
+    })
   const layers: Layer[] = []
   const pulse = (s.now % 1600) / 1600
   const flash = Math.floor(s.now / 500) % 2 === 0
@@ -296,43 +309,9 @@ export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
     }),
     // A unit is three icons on the same binary buffers: a dark halo, the body in its status colour, and a
     // dark chevron along its heading. Only the body reads the colour array.
-    new IconLayer({
-      id: 'units-halo',
-      data: unitData.shapes as never,
-      iconAtlas: s.atlas.canvas as never,
-      iconMapping: s.atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.body[units.icons[index]],
-      getColor: [4, 8, 16, 230],
-      sizeUnits: 'pixels',
-      sizeScale: 1.28,
-      updateTriggers: { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style },
-    }),
-    new IconLayer({
-      id: 'units',
-      data: unitData.icons as never,
-      iconAtlas: s.atlas.canvas as never,
-      iconMapping: s.atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.body[units.icons[index]],
-      sizeUnits: 'pixels',
-      updateTriggers: {
-        getIcon: units.version.icons,
-        getPosition: units.version.positions,
-        getAngle: units.version.positions,
-        getColor: units.version.style,
-        getSize: units.version.style,
-      },
-    }),
-    new IconLayer({
-      id: 'units-heading',
-      data: unitData.shapes as never,
-      iconAtlas: s.atlas.canvas as never,
-      iconMapping: s.atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => s.atlas.glyph[units.icons[index]],
-      getColor: [6, 12, 24, 235],
-      sizeUnits: 'pixels',
-      sizeScale: 0.78,
-      updateTriggers: { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style },
-    }),
+    unitIcons('units-halo', unitData.shapes, s.atlas.body, { getColor: [4, 8, 16, 230], sizeScale: 1.28 }),
+    unitIcons('units', unitData.icons, s.atlas.body, { updateTriggers: { ...unitTriggers, getColor: units.version.style } }),
+    unitIcons('units-heading', unitData.shapes, s.atlas.glyph, { getColor: [6, 12, 24, 235], sizeScale: 0.78 }),
     new TextLayer<{ position: [number, number]; text: string }>({
       id: 'stale-age',
       data: s.staleLabels.items,
