@@ -7,15 +7,12 @@
  * The city with its incidents is built once and kept: PGlite as a dump in $TMPDIR/gridwatch-bench/, PostgreSQL
  * as a template database `gridwatch_hotspots_<version>` (each run copies it and drops the copy).
  */
-import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { latLngToCell } from 'h3-js'
 import type { Db } from '../server/db/db.ts'
 import { openPostgres } from '../server/db/pg-db.ts'
-import { readMigrations } from '../server/db/migrate.ts'
 import { adminUrl, withDatabase } from '../server/testing/postgres-url.ts'
 import { loadGridIndex } from '../server/ingest/load-grid-index.ts'
 import type { Principal } from '../server/auth/principal.ts'
@@ -29,10 +26,9 @@ import { loadIncidents } from '../seeds/load/load-incidents.ts'
 import { loadMontevideo } from '../seeds/osm/city-layers.ts'
 import type { Logger } from '../server/logger.ts'
 import { numFlag } from './lib/args.ts'
-import { openCity, type CitySource, type OpenCity } from './lib/bench-db.ts'
+import { openCity, sourceVersion, type CitySource, type OpenCity } from './lib/bench-db.ts'
 import { int, ms, times, type BenchContext, type BenchReport, type BenchRow } from './lib/report.ts'
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const CACHE_DIR = join(tmpdir(), 'gridwatch-bench')
 const DAY_MS = 86_400_000
 /** The bench city's history ends here (bench/lib/bench-db.ts seeds positions with the same end). */
@@ -138,7 +134,7 @@ export async function hotspotsBench({ args, city, log }: BenchContext): Promise<
 
 /** The bench city with `count` incidents of history and their H3 cells, from the cache or built into it. */
 async function openWithIncidents(source: CitySource, count: number, log: Logger): Promise<{ open: OpenCity; built: boolean; dispose: () => Promise<void> }> {
-  const version = `${buildVersion()}-${count}`
+  const version = `${sourceVersion(['seeds', 'geo/grids', 'server/analytics/analytics-incident.ts'])}-${count}`
   if (source.backend === 'pglite') {
     const dump = join(CACHE_DIR, `hotspots-${version}.tar.gz`)
     if (existsSync(dump)) {
@@ -206,18 +202,3 @@ async function buildIncidents(db: Db, count: number, log: Logger): Promise<void>
   await syncAnalyticsIncidents(db)
 }
 
-/** Changes with the schema, the seeding code and the analytics storage, so a stale cache is never used. */
-function buildVersion(): string {
-  const h = createHash('sha256')
-  for (const m of readMigrations()) h.update(m.checksum)
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, e.name)
-      if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) h.update(e.name).update(readFileSync(p))
-    }
-  }
-  for (const d of ['seeds', 'geo/grids']) walk(join(ROOT, d))
-  h.update(readFileSync(join(ROOT, 'server/analytics/analytics-incident.ts')))
-  return h.digest('hex').slice(0, 12)
-}

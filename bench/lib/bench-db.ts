@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,7 +57,7 @@ export async function prepareBenchCity(units: number, log: Logger): Promise<Benc
 
 async function preparePglite(units: number, log: Logger): Promise<BenchCity> {
   mkdirSync(CACHE_DIR, { recursive: true })
-  const dump = join(CACHE_DIR, `city-${seedVersion()}-${units}u.tar.gz`)
+  const dump = join(CACHE_DIR, `city-${sourceVersion(['seeds', 'geo/grids'])}-${units}u.tar.gz`)
   if (!existsSync(dump)) {
     log.info(`building the benchmark city (${units} units) on PGlite once; kept in ${dump}`)
     const pg = await PGlite.create({ extensions: { postgis } })
@@ -144,18 +144,18 @@ export async function openCity(source: CitySource, poolSize = 10): Promise<OpenC
   }
 }
 
-/** Changes whenever the schema or the seeding code does, so a stale cached city is never used. */
-function seedVersion(): string {
+/**
+ * A short hash of the migrations and the TypeScript sources under `paths` (folders or files, from the repository
+ * root): a cached benchmark database built by that code is used only while this stays the same.
+ */
+export function sourceVersion(paths: readonly string[]): string {
   const h = createHash('sha256')
   for (const m of readMigrations()) h.update(m.checksum)
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, e.name)
-      if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) h.update(e.name).update(readFileSync(p))
-    }
+  const walk = (p: string, name: string) => {
+    if (statSync(p).isDirectory()) {
+      for (const e of readdirSync(p).sort()) walk(join(p, e), e)
+    } else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) h.update(name).update(readFileSync(p))
   }
-  walk(join(ROOT, 'seeds'))
-  walk(join(ROOT, 'geo/grids'))
+  for (const p of paths) walk(join(ROOT, p), p)
   return h.digest('hex').slice(0, 12)
 }
