@@ -29,7 +29,7 @@ const simulator =
       })
     : null
 
-const pages = ['/', '/map', '/wall', '/healthz']
+const pages = ['/', '/map', '/wall', '/dispatch', '/analyst', '/audit', '/healthz']
 process.stdout.write(
   `\ngridwatch is running (${config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'} database)\n` +
     pages.map((p) => `  ${running.url}${p}`).join('\n') +
