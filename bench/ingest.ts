@@ -35,7 +35,7 @@ import { profiled, summarizeProfile } from './lib/cpuprofile.ts'
 import { clearPositions, openCity, type OpenCity } from './lib/bench-db.ts'
 import { forkHelper, nextMessage, stopHelper } from './lib/child.ts'
 import type { LoadJob, LoadResult } from './lib/http-load.ts'
-import type { MqttJob, MqttResult } from './lib/mqtt-load.ts'
+import type { MqttDevice, MqttJob, MqttResult } from './lib/mqtt-load.ts'
 import { cpuSeconds, CpuMeter, postgresCpuProbe } from './lib/proc-stats.ts'
 import { int, pct, type BenchContext, type BenchReport, type BenchRow } from './lib/report.ts'
 import { loadBenchUnits, trackPoint, type BenchUnit } from './lib/tracks.ts'
@@ -78,7 +78,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
   const senders = numFlag(args, 'senders', 4)
   const osmandRows = Math.min(rows, numFlag(args, 'osmand', 5_000, 2_000))
   const osmandConns = numFlag(args, 'osmand-conns', 64)
-  const mqttRows = Math.min(rows, numFlag(args, 'mqtt', 3_000, 1_000))
+  const mqttRows = Math.min(rows, numFlag(args, 'mqtt', 20_000, 5_000))
   const prof = boolFlag(args, 'prof')
   const externalMqtt = args.flags.get('mqtt-url')
 
@@ -161,20 +161,17 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
     // (d) MQTT — the slot for the MQTT ingest (server/mqtt). Runs when the server starts an MQTT ingest and
     // exposes it as `running.mqtt` with the embedded broker's URL; otherwise the row says why it was skipped.
     let mqttSkipped: string | undefined
-    const mqttFixes = fixes.slice(0, mqttRows)
-    await measure(`MQTT OwnTracks, QoS 1, embedded broker (1 fix per message)`, mqttRows, Math.min(unitCount, mqttRows), async (clock) =>
+    const mqttFixes = fixesOfFirstUnits(fixes, units, Math.ceil(mqttRows / Math.ceil(rows / unitCount)))
+    const mqttLabel = `${int(new Set(mqttFixes.map((f) => f.u)).size)} devices, each its own connection, ${MQTT_IN_FLIGHT} in flight`
+    await measure(`MQTT OwnTracks, QoS 1, embedded broker (${mqttLabel})`, mqttFixes.length, new Set(mqttFixes.map((f) => f.u)).size, async (clock) =>
       viaServer(db, { MQTT_PORT: '0' }, async (running) => {
-        const mqtt = (running as { mqtt?: { ready: Promise<void>; status(): { url: string } } | null }).mqtt
+        const mqtt = (running as { mqtt?: { ready: Promise<void>; status(): { port: number | null } } | null }).mqtt
         if (!mqtt) {
           mqttSkipped = 'the server has no MQTT ingest (server/mqtt not wired into startServer)'
           return { ms: NaN }
         }
         await mqtt.ready
-        return runMqtt(db, clock, {
-          url: mqtt.status().url,
-          inFlight: 1000,
-          messages: mqttFixes.map((f) => ({ topic: `owntracks/bench/${f.u.deviceId}`, payload: ownTracksPayload(f) })),
-        })
+        return runMqtt(db, clock, { url: `mqtt://127.0.0.1:${mqtt.status().port}`, inFlight: MQTT_IN_FLIGHT, devices: mqttDevices(mqttFixes, '') })
       }),
     )
 
@@ -183,15 +180,12 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
       const run = `gw-bench-${process.pid}`
       // Mosquitto keeps at most max_queued_messages (default 1,000) waiting for a subscriber beyond its in-flight
       // window and drops the rest of a burst, QoS 1 or not: the burst stays within that.
-      const externalFixes = mqttFixes.slice(0, 1000)
-      await measure(`MQTT OwnTracks, QoS 1, external broker ${externalMqtt} (1 fix per message)`, externalFixes.length, Math.min(unitCount, externalFixes.length), async (clock) =>
+      const externalFixes = fixesOfFirstUnits(fixes, units, Math.floor(1000 / Math.ceil(rows / unitCount)))
+      const externalUnits = new Set(externalFixes.map((f) => f.u)).size
+      await measure(`MQTT OwnTracks, QoS 1, external broker ${externalMqtt} (${int(externalUnits)} devices)`, externalFixes.length, externalUnits, async (clock) =>
         viaServer(db, { MQTT_URL: externalMqtt, MQTT_CLIENT_ID: run, MQTT_TOPIC_PREFIX: `${run}/` }, async (running) => {
           await running.mqtt!.ready
-          return runMqtt(db, clock, {
-            url: externalMqtt,
-            inFlight: 1000,
-            messages: externalFixes.map((f) => ({ topic: `${run}/owntracks/bench/${f.u.deviceId}`, payload: ownTracksPayload(f) })),
-          })
+          return runMqtt(db, clock, { url: externalMqtt, inFlight: MQTT_IN_FLIGHT, devices: mqttDevices(externalFixes, `${run}/`) })
         }),
       )
       // The server's persistent session would otherwise stay on the broker.
@@ -215,12 +209,14 @@ function report(
   const rows: BenchRow[] = [{ what: `${copy.label} [baseline]`, value: `${int(copyRate)} /s` }]
   const notes: string[] = []
   for (const m of rest) {
-    const skipped = Number.isNaN(m.ms)
+    // A run that stored nothing has no rate, whatever its clock says.
+    const failed = m.history === 0 && (m.problem !== undefined || !Number.isNaN(m.ms))
+    const skipped = Number.isNaN(m.ms) || failed
     const r = rate(m)
     const targeted = m.label.startsWith('HTTP bulk') || m.label.startsWith('MQTT')
     rows.push({
       what: m.label,
-      value: skipped ? 'skipped' : `${int(r)} /s`,
+      value: failed ? 'failed' : skipped ? 'skipped' : `${int(r)} /s`,
       baseline: `${int(copyRate)} /s`,
       ratio: skipped ? '' : `${pct((r / copyRate) * 100)} of COPY`,
       ...(targeted
@@ -233,7 +229,10 @@ function report(
       `a rate counts from the first request to the last acknowledgement (all committed), COPY from BEGIN to COMMIT.`,
   )
   for (const m of results) {
-    if (Number.isNaN(m.ms)) continue
+    if (Number.isNaN(m.ms)) {
+      if (m.problem) notes.push(`${m.label.split(' (')[0]}: not measured; ${m.problem}`)
+      continue
+    }
     const cpu = Object.entries(m.cpu)
       .filter(([k]) => k !== 'load' || m.cpu.load > 0)
       .map(([k, v]) => `${k === 'server' ? 'bench/server process' : k === 'load' ? 'load generator' : k === 'postgres' ? 'postgres (this database + WAL/bg writers)' : 'machine (all cores)'} ${pct(v)}`)
@@ -246,6 +245,28 @@ function report(
   if (o.mqttSkipped) notes.push(`MQTT skipped: ${o.mqttSkipped}`)
   notes.push('CPU figures are % of one core over the run; "machine" is the share of all cores busy, whoever used them (other work on the machine included).')
   return { name: 'ingest', title: `positions persisted end to end per second (history + latest), vs raw COPY [${o.backend}]`, rows, notes }
+}
+
+/** Every fix of the first `n` units, in time order: whole devices, so each one's track is complete. */
+function fixesOfFirstUnits(fixes: Fix[], units: BenchUnit[], n: number): Fix[] {
+  const chosen = new Set(units.slice(0, n))
+  return fixes.filter((f) => chosen.has(f.u))
+}
+
+/**
+ * Phones as MQTT clients, each logging in with its device id and key and publishing to its own topic. Ten in
+ * flight is Eclipse Paho's default window (OwnTracks for Android uses Paho).
+ */
+const MQTT_IN_FLIGHT = 10
+function mqttDevices(fixes: Fix[], topicPrefix: string): MqttDevice[] {
+  const byDevice = new Map<string, MqttDevice>()
+  for (const f of fixes) {
+    const id = f.u.deviceId
+    let d = byDevice.get(id)
+    if (!d) byDevice.set(id, (d = { username: id, password: BENCH_DEVICE_KEY, messages: [] }))
+    d.messages.push({ topic: `${topicPrefix}owntracks/bench/${id}`, payload: ownTracksPayload(f) })
+  }
+  return [...byDevice.values()]
 }
 
 function makeFixes(units: BenchUnit[], rows: number): Fix[] {
@@ -377,9 +398,13 @@ async function runMqtt(db: Db, clock: Clock, job: MqttJob): Promise<{ ms: number
   const child = forkHelper(new URL('./lib/mqtt-load.ts', import.meta.url))
   try {
     await nextMessage<{ ready: true }>(child, (m) => 'ready' in m)
-    const published = nextMessage<MqttResult>(child, (m) => 'publishedMs' in m, 600_000)
-    clock.start(child.pid)
     child.send(job)
+    const connected = await nextMessage<{ connected: number } | MqttResult>(child, (m) => 'connected' in m || 'publishedMs' in m, 300_000)
+    if ('publishedMs' in connected) return { ms: NaN, problem: `publisher: ${connected.firstError}` }
+    const published = nextMessage<MqttResult>(child, (m) => 'publishedMs' in m, 600_000)
+    const expected = job.devices.reduce((n, d) => n + d.messages.length, 0)
+    clock.start(child.pid)
+    child.send({ kind: 'go' })
     // Acknowledged by the broker is not yet stored: wait until the history holds every message, or until it has
     // stopped growing for 10 s (then the rate is what was stored up to the last growth).
     let stored = 0
@@ -391,7 +416,7 @@ async function runMqtt(db: Db, clock: Clock, job: MqttJob): Promise<{ ms: number
         stored = n
         grewAt = performance.now()
       }
-      if (stored >= job.messages.length || performance.now() - grewAt > 10_000) break
+      if (stored >= expected || performance.now() - grewAt > 10_000) break
     }
     clock.stop(grewAt)
     const r = await published
