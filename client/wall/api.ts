@@ -27,7 +27,8 @@ export async function fetchRoutes(): Promise<Set<string> | null> {
 
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init)
-  if (res.status === 404 || res.status === 501) throw new Unavailable(url, res.status)
+  // 403: this wall's token may not read it (a layer it holds no grant for); the same to the wall as no endpoint.
+  if (res.status === 403 || res.status === 404 || res.status === 501) throw new Unavailable(url, res.status)
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
   return (await res.json()) as T
 }
@@ -107,6 +108,20 @@ export async function fetchIncidents(params: Record<string, string>, max = 20_00
     cursor = page.next
   } while (cursor && out.length < max)
   return out
+}
+
+/** A grid's closed cases in the evaluation window, and how many of them kept every step's limit. */
+export interface GridScore {
+  code: string
+  closed: number
+  closedOnTime: number
+}
+
+/** The published per-grid evaluation (综合评价) over [from, to). */
+export async function fetchGridScores(from: Date, to: Date): Promise<GridScore[]> {
+  const q = new URLSearchParams({ level: 'grid', from: from.toISOString(), to: to.toISOString() })
+  const body = await fetchJson<{ rows: GridScore[] }>(`/api/v1/analytics/evaluation?${q}`)
+  return body.rows.map(({ code, closed, closedOnTime }) => ({ code, closed, closedOnTime }))
 }
 
 /** `/readyz`: dependencies and the freshness of every ingest feed the server records. */

@@ -5,17 +5,18 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
 import { addGridLevel, GRID_LEVELS, type GridLevel, type Grids } from '../map/grid-layers.ts'
-import { fetchCameraViews, fetchCategoryNames, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type CameraView, type Units } from './api.ts'
+import { fetchCameraViews, fetchCategoryNames, fetchGridScores, fetchIncidents, fetchJson, fetchReadiness, fetchRoutes, type Readiness, Unavailable, type AreaProperties, type Areas, type Cameras, type CameraView, type Units } from './api.ts'
 import { CASE_STATE_LABELS, OPEN_CASE_STATES, type CaseState } from '../../geo/cases/case-states.ts'
 import { cameraMedia, type CameraMedia } from './camera-media.ts'
 import { ago, areaName, formatInt, hhmmss, shortAge, tn } from './format.ts'
 import { fitStage, headFromUrl, mapPadding, mapRect, takeoverCardWidth } from './heads.ts'
 import { IncidentStore, type WallIncident } from './incident-store.ts'
 import { dayStart, TODAY_FORMULAS, TodayCases } from './today-figures.ts'
+import { EVALUATION_FORMULAS } from '../../geo/analytics/case-evaluation.ts'
 import { DispatchLines } from './dispatch-lines.ts'
 import { AlertMosaic, mediaLabels, type MosaicAlert } from './mosaic.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from './live-feed.ts'
-import { CLASS_COLORS, classBreaks, classOf, MEASURES, NEEDS_INCIDENTS, type MeasureId } from './measures.ts'
+import { CLASS_COLORS, classBreaks, classOf, EVALUATION_DAYS, MEASURE_SOURCE, MEASURES, RATE_BREAKS, RATE_COLORS, type MeasureId } from './measures.ts'
 import {
   layerHealth,
   pushTicker,
@@ -68,6 +69,7 @@ const probe: WallProbe = {
   takeover: null,
   takeoversShown: 0,
   measure: 'units',
+  filledGrids: 0,
   frames: 0,
   settled: false,
 }
@@ -171,7 +173,10 @@ async function main(): Promise<void> {
     cameras: null as boolean | null,
     alerts: null as boolean | null,
     streams: null as boolean | null,
+    evaluation: null as boolean | null,
   }
+  /** Closed cases per grid over the evaluation window, and how many kept every limit (the on-time rate's terms). */
+  let gridScores = new Map<string, { closed: number; closedOnTime: number }>()
   let cameraViews = new Map<string, CameraView>()
   /** Open alerts by key (`alert:<id>`), for the mosaic. */
   const recentAlerts = new Map<string, AlertLike>()
@@ -191,7 +196,8 @@ async function main(): Promise<void> {
   let takeoverLinks: [number, number][] = []
   let staleCount = 0
 
-  const effectiveMeasure = (): MeasureId => (NEEDS_INCIDENTS[measure] && !api.incidents ? 'units' : measure)
+  const measureAvailable = (m: MeasureId) => MEASURE_SOURCE[m] === null || api[MEASURE_SOURCE[m]!] === true
+  const effectiveMeasure = (): MeasureId => (measureAvailable(measure) ? measure : 'units')
   const serverNow = () => live.serverNow()
 
   // ---------- scenes and takeovers ----------
@@ -596,6 +602,25 @@ async function main(): Promise<void> {
     api.streams = routes.has('GET /api/v1/camera-streams')
   }
 
+  /** Asked again every few minutes: a wall whose token may not read the evaluation (403) simply goes without. */
+  async function refreshScores(): Promise<void> {
+    if (!routes.has('GET /api/v1/analytics/evaluation')) {
+      api.evaluation = false
+      return
+    }
+    try {
+      const to = serverNow()
+      const rows = await fetchGridScores(new Date(to - EVALUATION_DAYS * 86_400_000), new Date(to))
+      gridScores = new Map(rows.map((r) => [r.code, { closed: r.closed, closedOnTime: r.closedOnTime }]))
+      api.evaluation = true
+    } catch (err) {
+      if (err instanceof Unavailable) api.evaluation = false
+      else console.warn('evaluation', err)
+    }
+    recomputeFill()
+    renderSlow()
+  }
+
   async function refreshIncidents(): Promise<void> {
     if (!api.incidents) return
     try {
@@ -775,6 +800,7 @@ async function main(): Promise<void> {
   // ---------- per-second work ----------
   function recomputeFill(): void {
     const m = effectiveMeasure()
+    if (m === 'onTimeRate') return setFill(scoreColours(), RATE_BREAKS)
     const values = new Map<string, number>()
     if (m === 'units') {
       for (let i = 0; i < units.count; i++) {
@@ -792,9 +818,21 @@ async function main(): Promise<void> {
       const c = classOf(v, breaks)
       if (c >= 0) colors.set(code, CLASS_COLORS[c])
     }
+    setFill(colors, breaks)
+  }
+
+  /** Grids by on-time rate class; a grid with no closed case in the window has no rate and no fill. */
+  function scoreColours(): Map<string, Rgba> {
+    const colors = new Map<string, Rgba>()
+    for (const [code, s] of gridScores) if (s.closed > 0) colors.set(code, RATE_COLORS[classOf(s.closedOnTime / s.closed, RATE_BREAKS)])
+    return colors
+  }
+
+  function setFill(colors: Map<string, Rgba>, breaks: number[]): void {
     const changed = colors.size !== fill.colors.size || [...colors].some(([k, v]) => fill.colors.get(k) !== v) || breaks.join() !== fill.breaks.join()
     if (changed) {
       fill = { colors, version: fill.version + 1, breaks }
+      probe.filledGrids = colors.size
       layersDirty = true
     }
   }
@@ -821,7 +859,8 @@ async function main(): Promise<void> {
     probe.measure = m
     renderLegend({
       measure: m,
-      available: (x) => !NEEDS_INCIDENTS[x] || api.incidents === true,
+      available: measureAvailable,
+      formula: lang === 'en' ? EVALUATION_FORMULAS.onTimeRate.en : EVALUATION_FORMULAS.onTimeRate.zh,
       breaks: fill.breaks,
       showFill: !heatScene,
       onPick: (x) => {
@@ -879,8 +918,22 @@ async function main(): Promise<void> {
     // League
     const per = api.incidents ? incidents.perGrid(now) : null
     const rows = new Map<string, LeagueRow>(
-      streets.map((s) => [s.properties.code, { code: s.properties.code, name: areaName(s.properties, true), units: 0, incidents1h: per ? 0 : null, open: per ? 0 : null, overdue: per ? 0 : null }]),
+      streets.map((s) => [s.properties.code, { code: s.properties.code, name: areaName(s.properties, true), units: 0, incidents1h: per ? 0 : null, open: per ? 0 : null, overdue: per ? 0 : null, onTimeRate: null }]),
     )
+    // A street's rate from its grids' terms (not an average of their rates), as the evaluation defines it.
+    const streetScores = new Map<string, { closed: number; closedOnTime: number }>()
+    for (const [g, sc] of gridScores) {
+      const street = gridToStreet.get(g)
+      if (!street) continue
+      const acc = streetScores.get(street) ?? { closed: 0, closedOnTime: 0 }
+      acc.closed += sc.closed
+      acc.closedOnTime += sc.closedOnTime
+      streetScores.set(street, acc)
+    }
+    for (const [code, sc] of streetScores) {
+      const r = rows.get(code)
+      if (r && sc.closed > 0) r.onTimeRate = sc.closedOnTime / sc.closed
+    }
     for (let i = 0; i < units.count; i++) {
       const g = units.grid[i]
       if (!g || !units.hasFix[i] || units.stale[i]) continue
@@ -899,7 +952,9 @@ async function main(): Promise<void> {
       add(per.overdue, 'overdue')
     }
     const key = m === 'units' ? 'units' : m === 'openCases' ? 'open' : m === 'overdueCases' ? 'overdue' : 'incidents1h'
-    const sorted = [...rows.values()].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0) || b.units - a.units || a.code.localeCompare(b.code))
+    // By rate, the worst first (the bottom-N to follow up), streets without closed cases last.
+    const sorted = [...rows.values()].sort((a, b) =>
+      (m === 'onTimeRate' ? (a.onTimeRate ?? 2) - (b.onTimeRate ?? 2) : (b[key] ?? 0) - (a[key] ?? 0)) || b.units - a.units || a.code.localeCompare(b.code))
     const current = director.takeover ? null : director.scene.kind === 'street' ? (director.scene.code ?? null) : null
     renderLeague(sorted, t(`wall.measure.${m}` as MessageKey), current)
 
@@ -1018,7 +1073,7 @@ async function main(): Promise<void> {
   probe.measure = effectiveMeasure()
   tickerEmpty()
   await refreshRoutes()
-  await Promise.all([refreshIncidents(), refreshCameras(), refreshCameraViews(), refreshHeat(), refreshReadiness(), refreshCategories()])
+  await Promise.all([refreshIncidents(), refreshCameras(), refreshCameraViews(), refreshHeat(), refreshReadiness(), refreshCategories(), refreshScores()])
   recomputeFill()
   director.setScenes(scenesNow(), Date.now())
   requestAnimationFrame(frame)
@@ -1037,6 +1092,7 @@ async function main(): Promise<void> {
   setInterval(() => void refreshCameras(), 5 * 60_000)
   setInterval(() => void refreshCameraViews(), 60_000)
   setInterval(() => void refreshHeat(), 5 * 60_000)
+  setInterval(() => void refreshScores(), 10 * 60_000)
   await map.once('idle')
   status.hidden = true
   renderSlow()

@@ -1,6 +1,6 @@
 import { t, type MessageKey } from '../i18n.ts'
 import { ago, clockDate, clockTime, formatInt, hhmm, tn } from './format.ts'
-import { CLASS_COLORS, classLabel, MEASURES, NEEDS_INCIDENTS, type MeasureId } from './measures.ts'
+import { CLASS_COLORS, classLabel, EVALUATION_DAYS, MEASURE_SOURCE, MEASURES, RATE_BREAKS, RATE_COLORS, rateLabel, type MeasureId } from './measures.ts'
 import { STALE_COLOR, STATUS_COLORS, type Rgba, type UnitStatus } from './unit-store.ts'
 import { HEAT_COLORS, PRIORITY_COLORS } from './wall-layers.ts'
 
@@ -100,6 +100,8 @@ export interface LeagueRow {
   incidents1h: number | null
   open: number | null
   overdue: number | null
+  /** Closed cases over the evaluation window that kept every limit, as a share; null without closed cases. */
+  onTimeRate: number | null
 }
 
 export function renderLeague(rows: LeagueRow[], sortedBy: string, current: string | null): void {
@@ -118,7 +120,8 @@ export function renderLeague(rows: LeagueRow[], sortedBy: string, current: strin
     ...rows.map((r) => {
       const tr = el('tr', r.code === current ? 'current' : undefined)
       tr.dataset.code = r.code
-      tr.append(el('td', undefined, r.name), cell(r.units, 'units'), cell(r.incidents1h, 'incidents1h'), cell(r.open, 'open'), cell(r.overdue, undefined, true))
+      const rate = el('td', r.onTimeRate === null ? 'zero' : r.onTimeRate < RATE_BREAKS[1] ? 'late' : undefined, r.onTimeRate === null ? '—' : `${Math.round(r.onTimeRate * 100)}%`)
+      tr.append(el('td', undefined, r.name), cell(r.units, 'units'), cell(r.incidents1h, 'incidents1h'), cell(r.open, 'open'), cell(r.overdue, undefined, true), rate)
       return tr
     }),
   )
@@ -177,6 +180,8 @@ export function renderLegend(opts: {
   breaks: number[]
   onPick: (m: MeasureId) => void
   showFill: boolean
+  /** The on-time rate's formula, in the page's language. */
+  formula?: string
 }): void {
   const box = $('legend')
   const measures = el('div', 'row')
@@ -185,7 +190,7 @@ export function renderLegend(opts: {
     const ok = opts.available(m)
     const chip = el('span', `chip${m === opts.measure ? ' on' : ''}${ok ? '' : ' off'}`, t(`wall.measure.${m}` as MessageKey))
     chip.dataset.measure = m
-    if (!ok && NEEDS_INCIDENTS[m]) chip.title = t('wall.measure.unavailable')
+    if (!ok && MEASURE_SOURCE[m]) chip.title = t(`wall.measure.unavailable.${MEASURE_SOURCE[m]}` as MessageKey)
     if (ok) chip.addEventListener('click', () => opts.onPick(m))
     measures.append(chip)
   }
@@ -197,14 +202,17 @@ export function renderLegend(opts: {
     scale.append(ramp, document.createTextNode(t('wall.legend.high')))
   }
   if (opts.showFill) {
-    CLASS_COLORS.forEach((c, k) => {
+    const rates = opts.measure === 'onTimeRate'
+    ;(rates ? RATE_COLORS : CLASS_COLORS).forEach((c, k) => {
       const sw = el('span', 'swatch')
       const s = el('s')
       s.style.background = css(c)
-      sw.append(s, document.createTextNode(classLabel(k, opts.breaks)))
+      sw.append(s, document.createTextNode(rates ? rateLabel(k) : classLabel(k, opts.breaks)))
       scale.append(sw)
     })
   }
+  // The score is published with its formula and window, so whoever reads the wall can check it.
+  const formula = opts.showFill && opts.measure === 'onTimeRate' ? [el('div', 'row formula', `${opts.formula ?? ''} · ${tn('wall.legend.lastDays', EVALUATION_DAYS)}`)] : []
   const units = el('div', 'row')
   units.append(el('b', undefined, t('wall.legend.units')))
   for (const s of ['available', 'dispatched', 'en_route', 'on_scene', 'out_of_service'] as UnitStatus[]) {
@@ -231,7 +239,7 @@ export function renderLegend(opts: {
   const late = el('span', 'swatch')
   late.append(el('i', 'tri late'), document.createTextNode(t('wall.legend.overdue')))
   incidents.append(late)
-  box.replaceChildren(measures, scale, incidents, units)
+  box.replaceChildren(measures, scale, ...formula, incidents, units)
 }
 
 // ---------- link state ----------

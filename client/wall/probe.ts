@@ -17,6 +17,8 @@ export interface WallProbe {
   takeover: { key: string; kind: string; until: number } | null
   takeoversShown: number
   measure: MeasureId
+  /** Grids the current measure fills (a grid with nothing to show is left unfilled). */
+  filledGrids: number
   /** Animation frames that pushed new layer state to deck.gl. */
   frames: number
   /** The camera is still and every tile in view has loaded (for screenshots). */

@@ -430,6 +430,37 @@ describe('wall page in headless Chromium', () => {
     await context.close()
   })
 
+  it('fills the grids by the published on-time rate and ranks the streets worst first', async () => {
+    // The demo history ends months ago: bring 300 closed cases into the last 30 days, every step moved alike.
+    const steps = ['reported_at', 'filed_at', 'dispatched_at', 'handled_at', 'reported_back_at', 'verified_at', 'closed_at', 'deadline_at']
+    await server.db.query(
+      `WITH moved AS (
+         SELECT id, now() - make_interval(days => (2 + id % 26)::int) - reported_at AS shift FROM incident
+         WHERE state = 'closed' AND reported_at < now() - interval '60 days' ORDER BY id LIMIT 300)
+       UPDATE incident i SET ${steps.map((c) => `${c} = ${c} + m.shift`).join(', ')} FROM moved m WHERE i.id = m.id`,
+    )
+    const expected = (await server.db.query<{ n: number }>(
+      `SELECT count(DISTINCT grid_code)::int AS n FROM incident WHERE state = 'closed' AND grid_code IS NOT NULL AND reported_at >= now() - interval '30 days'`,
+    )).rows[0].n
+    expect(expected).toBeGreaterThan(50)
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    await page.goto(wallUrl('measure=onTimeRate&scenes=city&dwell=600'))
+    await waitReady(page)
+    await page.waitForFunction(() => probeOf().measure === 'onTimeRate' && probeOf().filledGrids > 0, null, { timeout: 15_000 })
+    expect(await page.evaluate(() => probeOf().filledGrids)).toBe(expected)
+    expect(await page.locator('#legend').innerText()).toContain('及时解决率')
+    // The league's rate column, worst first; streets without closed cases last.
+    const rates = await page.$$eval('#league tbody tr td:last-child', (tds) => tds.map((td) => td.textContent ?? ''))
+    const known = rates.filter((r) => r !== '—').map((r) => Number(r.replace('%', '')))
+    expect(known.length).toBeGreaterThan(0)
+    expect(known).toEqual([...known].sort((a, b) => a - b))
+    expect(rates.slice(known.length).every((r) => r === '—')).toBe(true)
+    await settle(page)
+    await page.screenshot({ path: `${ARTIFACTS}/wall-evaluation.png` })
+    problems.assertClean()
+    await context.close()
+  })
+
   it('scales the fixed canvas down to a smaller window, letterboxed', async () => {
     const { page, problems, context } = await openWatchedPage(browser, { width: 1280, height: 800 })
     await page.goto(wallUrl('scenes=city'))

@@ -12,6 +12,11 @@ import { evaluationCounts } from './evaluation-query.ts'
 import { caseEvaluation, EVALUATION_FORMULAS } from '../../geo/analytics/case-evaluation.ts'
 
 export const ANALYTICS_ROLES: readonly Role[] = ['admin', 'supervisor', 'analyst', 'dispatcher']
+/**
+ * The evaluation is published (综合评价: scores per grid, with formulas), so the wall may show it too; it holds
+ * counts of cases, nothing about a person.
+ */
+const EVALUATION_ROLES: readonly Role[] = [...ANALYTICS_ROLES, 'wall']
 const DAY_MS = 86_400_000
 
 const CellShape = {
@@ -61,14 +66,14 @@ const EvaluationQuery = z
 
 const Feature = z.object({ type: z.literal('Feature'), id: z.string(), geometry: z.unknown(), properties: z.record(z.string(), z.unknown()) })
 const Collection = z.object({ type: z.literal('FeatureCollection'), features: z.array(Feature), meta: z.record(z.string(), z.unknown()) })
-const doc = (path: string, summary: string, query: z.ZodType, response?: z.ZodType) =>
-  documentRoute({ method: 'get', path: `/api/v1/analytics/${path}`, summary, tags: ['analytics'], query, response, errors: [400, 401, 403], roles: ANALYTICS_ROLES })
+const doc = (path: string, summary: string, query: z.ZodType, response?: z.ZodType, roles = ANALYTICS_ROLES) =>
+  documentRoute({ method: 'get', path: `/api/v1/analytics/${path}`, summary, tags: ['analytics'], query, response, errors: [400, 401, 403], roles })
 doc('counts', 'Incidents per grid or H3 cell (GeoJSON), with rates per km² and per 1,000 residents where known', CountsQuery, Collection)
 doc('hotspots', 'Getis-Ord Gi* hot and cold spots per cell (GeoJSON): count, z, p, Benjamini–Hochberg pFdr, 99/95/90 % class', HotspotsQuery, Collection)
 doc('kde', 'Quartic kernel density surface (incidents per km²), row-major from the north-west corner', KdeQuery)
 doc('compare', 'Change per cell against the previous window or the same weeks last year, exact conditional binomial test + FDR (GeoJSON)', CompareQuery, Collection)
 doc('pai', 'Predictive Accuracy Index and hit rate of the top k % of area of a map made on one period, for the next', PaiQuery)
-doc('evaluation', '综合评价 per grid or department: cases, closure and on-time rates per step, reopenings, supervision orders, exceptions, response time, with formulas', EvaluationQuery)
+doc('evaluation', '综合评价 per grid or department: cases, closure and on-time rates per step, reopenings, supervision orders, exceptions, response time, with formulas', EvaluationQuery, undefined, EVALUATION_ROLES)
 
 export interface AnalyticsRouterOptions {
   /** The city's clock, for the hour-of-day and weekday filters (IANA name). */
@@ -166,7 +171,7 @@ export function analyticsRouter(db: Db, { timeZone = DEFAULT_TIME_ZONE }: Analyt
     res.json({ ...value, cached })
   })
 
-  r.get('/api/v1/analytics/evaluation', guard, async (req, res) => {
+  r.get('/api/v1/analytics/evaluation', requireRole(...EVALUATION_ROLES), async (req, res) => {
     const q = parse(EvaluationQuery, req)
     const { value, cached } = await service.cached(keyOf(req, q), q.to, async () => {
       const rows = await evaluationCounts(db, q.level, q, principalOf(req), timeZone)
