@@ -116,6 +116,7 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     feeds,
     log,
     deviceKeys: access.security.deviceKeys,
+    audit: access.security.audit,
     frigateCredential: config.MQTT_FRIGATE_PASSWORD ? { username: config.MQTT_FRIGATE_USER, password: config.MQTT_FRIGATE_PASSWORD } : undefined,
   }).catch((err: Error) => {
     log.error({ err: err.message }, 'MQTT ingest not started')

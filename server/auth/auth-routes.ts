@@ -8,6 +8,7 @@ import { ROLES, principalOf, requireRole } from './principal.ts'
 import { DECOY_HASH, verifyPassword } from './passwords.ts'
 import { createSession, revokeSession } from './sessions.ts'
 import { findLoginUser, createUser } from './users.ts'
+import { changeUser } from './user-changes.ts'
 import { clearSessionCookie, credentialOf, setSessionCookie, type Authenticator } from './authenticate.ts'
 import { SlidingWindowLimit } from './rate-limit.ts'
 
@@ -35,6 +36,19 @@ const NewUserBody = z.object({
   areas: z.array(z.string().regex(/^\d{6,15}$/, 'an area code')).max(100).default([]),
   layers: z.array(z.enum(['tracks'])).default([]),
 })
+const UserChangesBody = z
+  .strictObject({
+    displayName: NewUserBody.shape.displayName,
+    role: NewUserBody.shape.role.optional(),
+    areas: NewUserBody.shape.areas.removeDefault().optional(),
+    layers: NewUserBody.shape.layers.removeDefault().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'change at least one of displayName, role, areas, layers, disabled')
+const UserAnswer = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), areas: z.array(z.string()), layers: z.array(z.string()),
+  disabled: z.boolean(), sessionsRevoked: z.number(),
+})
 const TokenBody = z.object({ label: z.string().max(100).optional(), days: z.number().int().min(1).max(3650).default(365) })
 const UserId = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) })
 
@@ -47,6 +61,11 @@ documentRoute({ method: 'get', path: '/api/v1/auth/me', summary: 'Who you are: r
 documentRoute({
   method: 'post', path: '/api/v1/users', summary: 'Create a user with its role, area grants and restricted layers (admin)',
   tags: ['auth'], body: NewUserBody, errors: [400, 401, 403, 409], roles: ['admin'],
+})
+documentRoute({
+  method: 'patch', path: '/api/v1/users/{id}',
+  summary: "Change a user's role, area grants, restricted layers or name, or disable them: their live sockets are disconnected at once, and disabling revokes every session and token (admin)",
+  tags: ['auth'], body: UserChangesBody, response: UserAnswer, errors: [400, 401, 403, 404, 409], roles: ['admin'],
 })
 documentRoute({
   method: 'post', path: '/api/v1/users/{id}/tokens', summary: 'A long-lived API token for a user (a wall display, a gateway); shown once (admin)',
@@ -122,11 +141,26 @@ export function authRouter(db: Db, auth: Authenticator, policy: AuthPolicy = DEF
     if (!body.success) throw badRequestFromZod(body.error, 'body')
     const exists = await db.query('SELECT 1 FROM app_user WHERE username = $1', [body.data.username])
     if (exists.rows.length) throw new HttpError(409, 'conflict', `user ${body.data.username} exists`)
-    const known = await db.query<{ code: string }>('SELECT code FROM admin_area WHERE code = ANY($1::text[])', [body.data.areas])
-    const unknown = body.data.areas.filter((a) => !known.rows.some((k) => k.code === a))
-    if (unknown.length) throw new HttpError(400, 'invalid_request', 'invalid body', unknown.map((a) => ({ path: 'body.areas', message: `no area ${a}` })))
+    await requireKnownAreas(body.data.areas)
     const id = await createUser(db, body.data)
     res.status(201).location(`/api/v1/users/${id}`).json({ id, username: body.data.username })
+  })
+
+  r.patch('/api/v1/users/:id', requireRole('admin'), json, async (req, res) => {
+    const p = UserId.safeParse(req.params)
+    if (!p.success) throw badRequestFromZod(p.error, 'params')
+    const body = UserChangesBody.safeParse(req.body)
+    if (!body.success) throw badRequestFromZod(body.error, 'body')
+    if (body.data.areas) await requireKnownAreas(body.data.areas)
+    const user = await changeUser(db, p.data.id, body.data, now())
+    if (!user) throw new HttpError(404, 'not_found', `no user ${p.data.id}`)
+    // Here before the answer: a request or reconnect after it sees the change (other processes within the cache time).
+    auth.forgetUser(user.id)
+    auditNow(req, res, {
+      action: body.data.disabled ? 'user.disabled' : 'user.changed', targetType: 'user', targetId: user.username,
+      detail: { ...body.data, sessionsRevoked: user.sessionsRevoked },
+    })
+    res.json(user)
   })
 
   r.post('/api/v1/users/:id/tokens', requireRole('admin'), json, async (req, res) => {
@@ -139,6 +173,12 @@ export function authRouter(db: Db, auth: Authenticator, policy: AuthPolicy = DEF
     const t = await createSession(db, p.data.id, { kind: 'api', ttlMs: body.data.days * 86_400_000, label: body.data.label, now: now() })
     res.status(201).json({ token: t.token, expiresAt: t.expiresAt.toISOString() })
   })
+
+  async function requireKnownAreas(areas: readonly string[]): Promise<void> {
+    const known = await db.query<{ code: string }>('SELECT code FROM admin_area WHERE code = ANY($1::text[])', [areas])
+    const unknown = areas.filter((a) => !known.rows.some((k) => k.code === a))
+    if (unknown.length) throw new HttpError(400, 'invalid_request', 'invalid body', unknown.map((a) => ({ path: 'body.areas', message: `no area ${a}` })))
+  }
 
   return r
 }

@@ -34,6 +34,7 @@ function cookieValue(header: string | undefined, name: string): string | null {
 export class Authenticator {
   private readonly cache = new Map<string, { session: LiveSession | null; until: number }>()
   private readonly revokedListeners = new Set<(sessionId: string) => void>()
+  private readonly userListeners = new Set<(userId: number) => void>()
 
   constructor(
     private readonly db: Queryable,
@@ -44,12 +45,13 @@ export class Authenticator {
     return (await this.sessionOf(token))?.principal ?? null
   }
 
-  async sessionOf(token: string | null): Promise<LiveSession | null> {
+  /** `fresh` skips the cache: a socket handshake must not ride on a grant or session ended on another process. */
+  async sessionOf(token: string | null, opts: { fresh?: boolean } = {}): Promise<LiveSession | null> {
     if (!token) return null
     const key = tokenHash(token)
     const t = this.now().getTime()
     const hit = this.cache.get(key)
-    if (hit && hit.until > t) return hit.session
+    if (hit && hit.until > t && !opts.fresh) return hit.session
     const session = await sessionOfToken(this.db, token, this.now())
     if (this.cache.size > 10_000) this.cache.clear()
     // Never served from the cache past its expiry.
@@ -65,6 +67,21 @@ export class Authenticator {
     const id = sessionIdOf(token)
     this.cache.delete(id)
     for (const listener of this.revokedListeners) listener(id)
+  }
+
+  /**
+   * After an admin disables a user or changes their role or grants: their cached sessions are dropped here at
+   * once, and the listeners (the user's live sockets) are told.
+   */
+  forgetUser(userId: number): void {
+    for (const [key, hit] of this.cache) if (hit.session?.principal.userId === userId) this.cache.delete(key)
+    for (const listener of this.userListeners) listener(userId)
+  }
+
+  /** Called with the id of every user changed here; returns the unsubscribe. */
+  onUserChanged(listener: (userId: number) => void): () => void {
+    this.userListeners.add(listener)
+    return () => this.userListeners.delete(listener)
   }
 
   /** Called with the session id of every session ended here; returns the unsubscribe. */

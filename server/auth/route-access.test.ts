@@ -7,6 +7,10 @@ import { startDemoServer } from '../testing/demo-server.ts'
 import { documentedRoutes, type RouteDoc } from '../http/api-docs.ts'
 import { LIVE_NAMESPACE } from '../live/live-hub.ts'
 import { ROLES, type Role } from './principal.ts'
+import { signedHeaders } from '../alerts/webhook-signature.ts'
+import { deviceBasicAuth, issueDeviceKey } from './device-keys.ts'
+import { bodyFields, withField } from './schema-fields.ts'
+import { PLACEHOLDER_QUERIES, ROUTE_EXAMPLES } from './route-examples.ts'
 
 /*
  * Access tests generated from the route table: every documented route, including the ones added after this file
@@ -29,6 +33,12 @@ async function importEveryRouter(): Promise<void> {
 
 const INJECTIONS = ["' OR '1'='1", "'; DROP TABLE incident; --", '1) UNION SELECT password_hash FROM app_user --', "\\'; SELECT pg_sleep(5); --"]
 const TABLES = ['incident', 'app_user', 'audit_log', 'unit', 'camera', 'device', 'auth_session']
+const WEBHOOK_SECRET = 'route-access-test-secret'
+/** Stands for a JSON number too large for a double (JSON.parse reads it as Infinity); no JSON value can say NaN. */
+const HUGE = '__1e999__'
+const BAD_GEOJSON = [{ type: 'Point', coordinates: [-56.1] }, { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] }, { type: 'Point', coordinates: ['x', 'y'] }]
+const BAD_COORDINATES: unknown[] = ['NaN', null, HUGE, 1000, -1000, 'x', '', [-56.16, -34.9], { $gt: 0 }, ...BAD_GEOJSON]
+const BAD_FORM_COORDINATES = ['NaN', 'Infinity', '1e999', '1000', '-1000', 'x', '', JSON.stringify(BAD_GEOJSON[0])]
 
 const label = (r: RouteDoc) => `${r.method.toUpperCase()} ${r.path}`
 const concrete = (path: string, id = '1') => path.replace(/\{[^}]+\}/g, id)
@@ -66,14 +76,64 @@ describe('access control generated from the route table', () => {
     return out
   }
 
+  const bodyRoutes = () => routes.filter((r) => r.method !== 'get' && r.body)
+  let unique = 0
+  let deviceKey = ''
+  /** A body with its placeholders (see route-examples.ts) filled in. */
+  const fill = async (value: unknown): Promise<unknown> => {
+    if (Array.isArray(value)) return Promise.all(value.map(fill))
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await fill(v)])))
+    }
+    if (typeof value !== 'string' || !value.includes('{')) return value
+    if (value === '{nowSeconds}') return Math.floor(Date.now() / 1000)
+    let out = value
+    for (const [name, sql] of Object.entries(PLACEHOLDER_QUERIES)) {
+      if (out.includes(`{${name}}`)) out = out.replaceAll(`{${name}}`, await firstValue(sql))
+    }
+    return out.replaceAll('{unique}', String(++unique)).replaceAll('{now}', new Date().toISOString()).replaceAll('{adminPassword}', server.adminPassword)
+  }
+  const firstValue = async (sql: string) => String(Object.values((await server.db.query<Record<string, unknown>>(sql)).rows[0] ?? { none: 'none' })[0])
+  /** Sends a body to a route as its caller would: admin (or its first role), device key, signature or nobody. */
+  /** Creates the users the examples send as, so they are not counted as rows a request wrote. */
+  const exampleCallersReady = async () => {
+    for (const e of [{ role: 'admin' as Role }, ...Object.values(ROUTE_EXAMPLES)]) if (e.role) await tokenFor(e.role)
+  }
+  const sendExample = async (r: RouteDoc, body: unknown) => {
+    const example = ROUTE_EXAMPLES[label(r)]
+    let path = r.path
+    for (const [name, value] of Object.entries(example.params ?? {})) {
+      path = path.replace(`{${name}}`, encodeURIComponent(/^(SELECT|INSERT) /i.test(value) ? await firstValue(value) : value))
+    }
+    const filled = await fill(body)
+    const form = r.bodyType === 'application/x-www-form-urlencoded'
+    const payload = form ? formEncode(filled as Record<string, unknown>) : JSON.stringify(filled).replaceAll(`"${HUGE}"`, '1e999')
+    const device = await fill('{device}')
+    const headers: Record<string, string> =
+      r.access === 'device-key' ? deviceBasicAuth(device as string, deviceKey)
+        : r.access === 'signature' ? signedHeaders(WEBHOOK_SECRET, payload)
+          : {}
+    const role = r.roles ? (example.role ?? (r.roles.includes('admin') ? 'admin' : r.roles[0])) : null
+    const res = await call(r, { token: role ? await tokenFor(role) : undefined, path, body: payload, headers })
+    const text = await res.text()
+    let json: unknown = null
+    try {
+      json = JSON.parse(text)
+    } catch {
+      // Not JSON: isErrorAnswer says so.
+    }
+    return { status: res.status, text, json }
+  }
+
   beforeAll(async () => {
     await importEveryRouter()
-    server = await startDemoServer('pglite', { WEBHOOK_SECRET: 'route-access-test-secret' })
+    server = await startDemoServer('pglite', { WEBHOOK_SECRET })
     routes = [...documentedRoutes()]
     const busiest = await server.db.query<{ s: string }>(
       `SELECT left(grid_code, 9) AS s FROM incident WHERE grid_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 2`,
     )
     ;[street, foreignStreet] = busiest.rows.map((r) => r.s)
+    deviceKey = await issueDeviceKey(server.db, await firstValue(PLACEHOLDER_QUERIES.device))
   })
   afterAll(() => server?.stop())
 
@@ -140,61 +200,97 @@ describe('access control generated from the route table', () => {
     expect(probed).toEqual(expect.arrayContaining(['GET /api/v1/incidents/{id}', 'GET /api/v1/units/{id}/track']))
   })
 
-  it('takes SQL-injection strings in every query field and in the incident text fields without a 5xx, storing text verbatim', async () => {
+  it('takes SQL-injection strings in every query field without a 5xx, and writes nothing', async () => {
     const admin = await tokenFor('admin')
     const before = await counts()
     const crashes: string[] = []
-    for (const r of routes.filter((x) => x.roles?.includes('admin') || x.access === 'public')) {
+    for (const r of routes.filter((x) => x.method === 'get' && (x.roles?.includes('admin') || x.access === 'public'))) {
       const fields = Object.keys((r.query as { shape?: object } | undefined)?.shape ?? {})
       for (const value of INJECTIONS) {
         const q = new URLSearchParams(fields.map((f) => [f, value]))
-        if (r.method === 'get') {
-          const res = await call(r, { token: admin, path: `${concrete(r.path)}?${q}` })
-          if (res.status >= 500) crashes.push(`${label(r)} ?${q} -> ${res.status}`)
-        }
+        const res = await call(r, { token: admin, path: `${concrete(r.path)}?${q}` })
+        if (res.status >= 500) crashes.push(`${label(r)} ?${q} -> ${res.status}`)
       }
     }
     expect(crashes).toEqual([])
-    expect(await counts()).toEqual(before)
-
-    const incidents = routes.find((r) => r.method === 'post' && r.path === '/api/v1/incidents')!
-    for (const value of INJECTIONS) {
-      const res = await call(incidents, {
-        token: admin, body: JSON.stringify({ categoryCode: 'EV-0101', lon: -56.1645, lat: -34.9058, description: value, address: value }),
-      })
-      expect(res.status).toBe(201)
-      const stored = await server.db.query<{ description: string; address: string }>('SELECT description, address FROM incident WHERE id = $1', [(await res.json()).id])
-      expect(stored.rows[0]).toEqual({ description: value, address: value })
-      const badCategory = await call(incidents, { token: admin, body: JSON.stringify({ categoryCode: value, lon: -56.16, lat: -34.9 }) })
-      expect(badCategory.status).toBe(400)
-    }
-    const after = await counts()
-    expect(after.incident).toBe(before.incident + INJECTIONS.length)
-    expect({ ...after, incident: 0, audit_log: 0 }).toEqual({ ...before, incident: 0, audit_log: 0 })
+    expect({ ...(await counts()), audit_log: 0 }).toEqual({ ...before, audit_log: 0 })
   })
 
-  it('refuses malformed coordinates and GeoJSON with 4xx and writes nothing', async () => {
-    const admin = await tokenFor('admin')
-    const incidents = routes.find((r) => r.method === 'post' && r.path === '/api/v1/incidents')!
+  it('has a valid example body for every route that takes one, and accepts it', async () => {
+    const missing = bodyRoutes().filter((r) => !ROUTE_EXAMPLES[label(r)]).map(label)
+    expect(missing, `add these routes to ROUTE_EXAMPLES in server/auth/route-examples.ts: ${missing.join(', ')}`).toEqual([])
+    await exampleCallersReady()
     const before = await counts()
-    const bad = [
-      { categoryCode: 'EV-0101', lon: 'x', lat: -34.9 },
-      { categoryCode: 'EV-0101', lon: 200, lat: -34.9 },
-      { categoryCode: 'EV-0101', lon: -56.1, lat: Number.NaN },
-      { categoryCode: 'EV-0101', geometry: { type: 'Point', coordinates: [-56.1] } },
-      { categoryCode: 'EV-0101', lon: [-56.1, -34.9], lat: { $gt: 0 } },
-    ]
-    for (const body of bad) {
-      const res = await call(incidents, { token: admin, body: JSON.stringify(body) })
-      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400)
-      expect(res.status, JSON.stringify(body)).toBeLessThan(500)
+    const expected = { ...before }
+    const refused: string[] = []
+    for (const r of bodyRoutes()) {
+      const example = ROUTE_EXAMPLES[label(r)]
+      const res = await sendExample(r, example.body)
+      if (res.status >= 300) refused.push(`${label(r)} -> ${res.status} ${res.text.slice(0, 200)}`)
+      else for (const [t, n] of Object.entries(example.creates ?? {})) expected[t] += n
+    }
+    expect(refused).toEqual([])
+    expect({ ...(await counts()), audit_log: 0 }).toEqual({ ...expected, audit_log: 0 })
+  })
+
+  it('takes SQL-injection strings in every body text field of every route: stored verbatim, or a 4xx JSON error', async () => {
+    await exampleCallersReady()
+    const before = await counts()
+    const expected = { ...before }
+    const wrong: string[] = []
+    let tried = 0
+    for (const r of bodyRoutes()) {
+      const example = ROUTE_EXAMPLES[label(r)]
+      if (!example) continue
+      for (const field of bodyFields(r.body!, example.body).filter((f) => f.kind === 'text')) {
+        for (const value of INJECTIONS) {
+          tried++
+          const where = `${label(r)} ${field.path.join('.')}=${JSON.stringify(value)}`
+          const res = await sendExample(r, withField(example.body, field.path, value))
+          if (res.status >= 500 || (res.status >= 400 && !isErrorAnswer(res.json))) {
+            wrong.push(`${where} -> ${res.status} ${res.text.slice(0, 120)}`)
+          } else if (res.status < 300) {
+            for (const [t, n] of Object.entries(example.creates ?? {})) expected[t] += n
+            if (example.echoes?.includes(field.path.join('.')) && !res.text.includes(JSON.stringify(value))) {
+              wrong.push(`${where} -> ${res.status} without the value verbatim: ${res.text.slice(0, 200)}`)
+            }
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([])
+    expect(tried).toBeGreaterThan(200)
+    expect({ ...(await counts()), audit_log: 0 }).toEqual({ ...expected, audit_log: 0 })
+  })
+
+  it('refuses malformed coordinates and GeoJSON in every body and bbox with a 4xx JSON error, and writes nothing', async () => {
+    const admin = await tokenFor('admin')
+    await exampleCallersReady()
+    const before = await counts()
+    const wrong: string[] = []
+    const probed = new Set<string>()
+    for (const r of bodyRoutes()) {
+      const example = ROUTE_EXAMPLES[label(r)]
+      if (!example) continue
+      for (const field of bodyFields(r.body!, example.body).filter((f) => f.kind !== 'text')) {
+        probed.add(label(r))
+        const values = r.bodyType === 'application/x-www-form-urlencoded' ? BAD_FORM_COORDINATES : BAD_COORDINATES
+        for (const value of values) {
+          const res = await sendExample(r, withField(example.body, field.path, value))
+          if (res.status < 400 || res.status >= 500 || !isErrorAnswer(res.json)) {
+            wrong.push(`${label(r)} ${field.path.join('.')}=${JSON.stringify(value)} -> ${res.status} ${res.text.slice(0, 120)}`)
+          }
+        }
+      }
     }
     for (const r of routes.filter((x) => x.method === 'get' && x.roles?.includes('admin') && (x.query as { shape?: Record<string, unknown> })?.shape?.bbox)) {
       for (const bbox of ['1,2,3', 'a,b,c,d', '-200,0,0,0', '1,2,3,4,5', "0,0,0,0'); DROP TABLE camera; --"]) {
         const res = await call(r, { token: admin, path: `${concrete(r.path)}?bbox=${encodeURIComponent(bbox)}` })
-        expect(res.status, `${label(r)} bbox=${bbox}`).toBe(400)
+        if (res.status !== 400) wrong.push(`${label(r)} bbox=${bbox} -> ${res.status}`)
       }
     }
+    expect(wrong).toEqual([])
+    expect([...probed]).toEqual(expect.arrayContaining(['POST /api/v1/incidents', 'POST /open311/v2/requests.json', 'POST /api/v1/positions']))
     expect({ ...(await counts()), audit_log: 0 }).toEqual({ ...before, audit_log: 0 })
   })
 
@@ -270,6 +366,22 @@ describe('access control generated from the route table', () => {
     })
   })
 })
+
+/** An error answer: `{error: {code, message}}`, or Open311's `[{code, description}]`. */
+function isErrorAnswer(json: unknown): boolean {
+  const e = (json as { error?: { message?: unknown } } | null)?.error
+  if (e && typeof e.message === 'string') return true
+  return Array.isArray(json) && typeof (json[0] as { description?: unknown } | undefined)?.description === 'string'
+}
+
+/** A form body; arrays become repeated keys, objects their JSON. */
+function formEncode(body: Record<string, unknown>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(body)) {
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item))
+  }
+  return q.toString()
+}
 
 /** Every grid code a JSON answer mentions (gridCode, grid_code), and the code of every area feature. */
 function gridCodesIn(value: unknown, out: string[] = []): string[] {

@@ -20,6 +20,7 @@ describeBackends('live sockets end with their session', ({ db }) => {
   let stop: () => void
   let security: AppSecurity
   let userId: number
+  let adminToken = ''
   const sockets: Socket[] = []
 
   const open = (token: string) => {
@@ -37,6 +38,7 @@ describeBackends('live sockets end with their session', ({ db }) => {
     await db().exec(`INSERT INTO admin_area (code, level, name, geom) VALUES ('998001', 'city', 'c', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 4326)))
       ON CONFLICT DO NOTHING`)
     userId = await createUser(db(), { username: 'sock-disp', role: 'dispatcher', areas: ['998001'] })
+    adminToken = (await createSession(db(), await createUser(db(), { username: 'sock-admin', role: 'admin' }), { kind: 'session', ttlMs: 3_600_000 })).token
     security = createSecurity(db(), { SESSION_HOURS: 12, LOGIN_MAX_FAILURES: 3, LOGIN_LOCK_MINUTES: 15 } as Config, pino({ level: 'silent' }))
     const app = express()
     mountSecurity(app, security)
@@ -76,5 +78,55 @@ describeBackends('live sockets end with their session', ({ db }) => {
     const reason = await disconnected(short)
     expect(reason).toBe('io server disconnect')
     await vi.waitFor(() => expect(long.connected).toBe(true))
+  })
+
+  const changeUser = (id: number, body: object) =>
+    fetch(`${base}/api/v1/users/${id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    })
+  const me = (t: string) => fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${t}` } })
+
+  it("disconnects a user's sockets when an admin changes their role or grants; they reconnect with the new ones", async () => {
+    const id = await createUser(db(), { username: 'sock-regrant', role: 'dispatcher', areas: ['998001'] })
+    const t = (await createSession(db(), id, { kind: 'api', ttlMs: 3_600_000 })).token
+    const bystander = await open(await token())
+    expect((await me(t)).status).toBe(200) // now cached
+    const s = await open(t)
+    const gone = disconnected(s)
+    expect((await changeUser(id, { role: 'analyst', layers: ['tracks'] })).status).toBe(200)
+    expect(await gone).toBe('io server disconnect')
+    expect(await (await me(t)).json()).toMatchObject({ role: 'analyst', layers: ['tracks'] })
+    expect((await open(t)).connected).toBe(true)
+    expect(bystander.connected).toBe(true)
+    expect((await changeUser(id, { areas: ['no-such-area'] })).status).toBe(400)
+  })
+
+  it('ends a disabled user: sockets at once, sessions and tokens revoked, no reconnect', async () => {
+    const id = await createUser(db(), { username: 'sock-disabled', role: 'supervisor', areas: ['998001'] })
+    const [t1, t2] = await Promise.all([1, 2].map(async () => (await createSession(db(), id, { kind: 'api', ttlMs: 3_600_000 })).token))
+    expect((await me(t1)).status).toBe(200)
+    const sockets = await Promise.all([open(t1), open(t2)])
+    const gone = Promise.all(sockets.map(disconnected))
+    const res = await changeUser(id, { disabled: true })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ disabled: true, sessionsRevoked: 2 })
+    // No timer can have done this: the sessions run for an hour, and the expiry check only ends expired ones.
+    expect(await gone).toEqual(['io server disconnect', 'io server disconnect'])
+    await expect(open(t1)).rejects.toThrow(/unauthorized/)
+    expect((await me(t1)).status).toBe(401)
+    expect((await me(t2)).status).toBe(401)
+    await security.audit.flush()
+    const audit = await db().query<{ actor: string; detail: { sessionsRevoked: number } }>(
+      `SELECT actor, detail FROM audit_log WHERE action = 'user.disabled' AND target_id = 'sock-disabled'`,
+    )
+    expect(audit.rows).toEqual([{ actor: 'sock-admin', detail: { disabled: true, sessionsRevoked: 2 } }])
+  })
+
+  it('never disables or demotes the last enabled admin', async () => {
+    const admin = await db().query<{ id: number }>(`SELECT id FROM app_user WHERE username = 'sock-admin'`)
+    expect((await changeUser(admin.rows[0].id, { role: 'analyst' })).status).toBe(409)
+    expect((await changeUser(admin.rows[0].id, { disabled: true })).status).toBe(409)
+    expect((await me(adminToken)).status).toBe(200)
+    expect((await changeUser(999_999, { disabled: true })).status).toBe(404)
   })
 })

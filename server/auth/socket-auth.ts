@@ -1,11 +1,13 @@
 import type { Namespace } from 'socket.io'
 import type { Authenticator } from './authenticate.ts'
 import { credentialOf, sessionIdOf } from './authenticate.ts'
-import { OPERATIONS } from './principal.ts'
+import { OPERATIONS, type Principal } from './principal.ts'
 import { homeArea } from '../live/jurisdiction-rooms.ts'
 
 /** The room of every socket on one session, so a logout reaches them on every server process (Redis adapter). */
 const sessionRoom = (sessionId: string) => `session:${sessionId}`
+/** The room of every socket of one user, so disabling them or changing their grants reaches every process. */
+const userRoom = (userId: number) => `user:${userId}`
 
 export interface LiveAuthOptions {
   /** How often sockets are checked for an expired session (default every 30 s). */
@@ -17,8 +19,9 @@ export interface LiveAuthOptions {
  * Authenticates every /live handshake: `auth: {token}` from an API client or the wall, else the session cookie a
  * browser sends. A cookie only counts from our own origin, so another site cannot ride a user's session over a
  * WebSocket (which CORS does not guard). Sets socket.data.principal and the home jurisdiction rooms default to.
- * A socket lives no longer than its session: a logout disconnects it at once, an expiry at the next check.
- * Returns the stop of that check.
+ * A socket lives no longer than its session: a logout disconnects it at once, an expiry at the next check. A
+ * user disabled or given another role or other grants is disconnected at once; a reconnect is authenticated
+ * afresh (never from the cache), so it gets the new grants or is refused. Returns the stop of that check.
  */
 export function authenticateLive(live: Namespace, auth: Authenticator, cityCode: string, opts: LiveAuthOptions = {}): () => void {
   const now = opts.now ?? Date.now
@@ -31,7 +34,7 @@ export function authenticateLive(live: Namespace, auth: Authenticator, cityCode:
         if (origin && host && new URL(origin).host !== host) return next(new Error('unauthorized: cross-origin session'))
         token = credentialOf(socket.handshake.headers)
       }
-      const session = await auth.sessionOf(token)
+      const session = await auth.sessionOf(token, { fresh: true })
       if (!session) return next(new Error('unauthorized: log in or pass auth.token'))
       const { principal } = session
       if (!OPERATIONS.includes(principal.role)) return next(new Error(`forbidden: role ${principal.role} has no live view`))
@@ -46,8 +49,11 @@ export function authenticateLive(live: Namespace, auth: Authenticator, cityCode:
   })
   live.on('connection', (socket) => {
     if (socket.data.sessionId) void socket.join(sessionRoom(socket.data.sessionId))
+    const userId = (socket.data.principal as Principal).userId
+    if (userId !== null) void socket.join(userRoom(userId))
   })
   const unsubscribe = auth.onRevoked((sessionId) => live.in(sessionRoom(sessionId)).disconnectSockets(true))
+  const unsubscribeUsers = auth.onUserChanged((userId) => live.in(userRoom(userId)).disconnectSockets(true))
   const timer = setInterval(() => {
     const t = now()
     for (const socket of live.sockets.values()) {
@@ -58,5 +64,6 @@ export function authenticateLive(live: Namespace, auth: Authenticator, cityCode:
   return () => {
     clearInterval(timer)
     unsubscribe()
+    unsubscribeUsers()
   }
 }

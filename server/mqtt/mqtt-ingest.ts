@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import type { FeedHealth } from '../ingest/feed-health.ts'
 import type { Logger } from '../logger.ts'
-import { mqttAccess, newInternalCredential, type MqttCredential } from '../auth/mqtt-access.ts'
+import { mqttAccess, newInternalCredential, type MqttAccessOptions, type MqttCredential } from '../auth/mqtt-access.ts'
 import type { DeviceKeys } from '../auth/device-keys.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 import { connectMqtt, redactUrl, type MqttConnection } from './mqtt-connection.ts'
@@ -28,6 +28,8 @@ export interface MqttIngestOptions {
   deviceKeys: Pick<DeviceKeys, 'verify'>
   /** MQTT_FRIGATE_USER / MQTT_FRIGATE_PASSWORD: Frigate's login to the embedded broker (none: no Frigate). */
   frigateCredential?: MqttCredential
+  /** Where the embedded broker records refused logins. */
+  audit?: MqttAccessOptions['audit']
 }
 
 export interface MqttIngestStatus {
@@ -81,7 +83,7 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
       port: opts.port as number, host: opts.host, log: opts.log,
       access: mqttAccess({
         deviceKeys: opts.deviceKeys, internal, frigate: opts.frigateCredential,
-        frigateTopic: opts.frigate?.topic, topicPrefix: opts.topicPrefix,
+        frigateTopic: opts.frigate?.topic, topicPrefix: opts.topicPrefix, audit: opts.audit,
       }),
     })
   const url = opts.url ?? withCredential(broker!.url, internal)
