@@ -58,6 +58,7 @@ describe('parseOpen311Request', () => {
     expect(problems({ lat: 'north', long: '-56.1' }).map((x) => x.path)).toEqual(['service_code', 'lat'])
     expect(problems({ ...base, service_code: 'pothole' }).map((x) => x.path)).toEqual(['service_code'])
     expect(problems({ ...base, long: '-256.1' }).map((x) => x.path)).toEqual(['long'])
+    expect(problems({ ...base, lat: '0x10' }).map((x) => x.path)).toEqual(['lat'])
     expect(problems({ ...base, lat: '0', long: '0' }).map((x) => x.path)).toEqual(['lat'])
     expect(problems({ ...base, media_url: 'ftp://e.org/x.jpg' }).map((x) => x.path)).toEqual(['media_url'])
     expect(problems({ ...base, phone: 'ring twice' }).map((x) => x.path)).toEqual(['phone'])

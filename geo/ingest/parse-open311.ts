@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { blankToNull, checkReport, MAX_MEDIA_URLS, type IncidentReport, type IncidentState } from './incident-report.ts'
 import { ParseError, type FieldProblem } from './parse-error.ts'
+import { parseDecimal } from './parse-decimal.ts'
 
 /*
  * Open311 GeoReport v2, the subset we serve: services list, create a request, read requests. Our category
@@ -52,9 +53,10 @@ export function parseOpen311Request(
   const num = (name: string): number | null => {
     const v = one(name)
     if (v === undefined) return null
-    const n = Number(v)
-    if (!Number.isFinite(n)) problems.push({ path: name, message: `not a number: "${v}"` })
-    return n
+    const n = parseDecimal(v)
+    // Reported here; NaN (not null, "absent") keeps the field from also being reported missing.
+    if (n === null) problems.push({ path: name, message: `not a number: "${v}"` })
+    return n ?? NaN
   }
 
   const serviceCode = one('service_code')

@@ -37,5 +37,8 @@ describe('parseOsmand', () => {
     expect(() => parseOsmand({ ...base, lat: '0', lon: '0' })).toThrow(/0,0/)
     expect(() => parseOsmand({ timestamp: '1763881200', lat: '-34.9', lon: '-56.1' })).toThrow(/id/)
     expect(() => parseOsmand({ ...base, lat: 'NaN', lon: '-56.1' })).toThrow(/lat/)
+    // Number() reads these as 16 and 0: a point in range that no device meant.
+    expect(() => parseOsmand({ ...base, lat: '0x10', lon: '-56.1' })).toThrow(/lat/)
+    expect(() => parseOsmand({ ...base, lat: '-34.9', lon: ' ' })).toThrow(/lon/)
   })
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { positionFixSchema, type PositionFix } from './position-fix.ts'
 import { parseDeviceTime } from './parse-time.ts'
 import { ParseError } from './parse-error.ts'
+import { parseDecimal } from './parse-decimal.ts'
 
 const KNOTS_TO_MPS = 1852 / 3600
 
@@ -39,9 +40,10 @@ export function parseOsmand(params: Readonly<Record<string, unknown>>): Position
   const problems: { path: string; message: string }[] = []
   const num = (wire: string, value: string | undefined): number | null => {
     if (value === undefined) return null
-    const n = Number(value)
-    if (!Number.isFinite(n)) problems.push({ path: wire, message: `not a number: "${value}"` })
-    return n
+    const n = parseDecimal(value)
+    // Reported here; NaN (not null, "absent") keeps the field from also being reported missing.
+    if (n === null) problems.push({ path: wire, message: `not a number: "${value}"` })
+    return n ?? NaN
   }
   const rawTime = get('timestamp')
   const deviceTime = rawTime === undefined ? null : parseDeviceTime(rawTime)

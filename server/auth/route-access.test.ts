@@ -38,7 +38,7 @@ const WEBHOOK_SECRET = 'route-access-test-secret'
 const HUGE = '__1e999__'
 const BAD_GEOJSON = [{ type: 'Point', coordinates: [-56.1] }, { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] }, { type: 'Point', coordinates: ['x', 'y'] }]
 const BAD_COORDINATES: unknown[] = ['NaN', null, HUGE, 1000, -1000, 'x', '', [-56.16, -34.9], { $gt: 0 }, ...BAD_GEOJSON]
-const BAD_FORM_COORDINATES = ['NaN', 'Infinity', '1e999', '1000', '-1000', 'x', '', JSON.stringify(BAD_GEOJSON[0])]
+const BAD_FORM_COORDINATES = ['NaN', 'Infinity', '0x10', '1e999', '1000', '-1000', 'x', '', JSON.stringify(BAD_GEOJSON[0])]
 
 const label = (r: RouteDoc) => `${r.method.toUpperCase()} ${r.path}`
 const concrete = (path: string, id = '1') => path.replace(/\{[^}]+\}/g, id)
