@@ -240,7 +240,7 @@ function report(
     const check = persisted(m) ? 'all persisted' : `PERSISTED ONLY history ${int(m.history)}/${int(m.sent)}, latest ${int(m.latest)}/${int(m.expectLatest)}`
     const perCommit = `${int(m.commits)} commit${m.commits === 1 ? '' : 's'} (${int(m.history / m.commits)} per commit)`
     notes.push(`${m.label.split(' (')[0]}: ${int(m.sent)} in ${(m.ms / 1000).toFixed(2)} s, ${check}, ${perCommit}; CPU ${cpu}${m.problem ? `; ${m.problem}` : ''}`)
-    if (m.profile) notes.push(`  CPU profile of this process (server${o.backend === 'pglite' ? ' + PGlite' : ''}) during it, with profiler overhead:`, ...m.profile.map((l) => `    ${l}`))
+    if (m.profile) notes.push(`  CPU profile of the server's thread${o.backend === 'pglite' ? ' (PGlite runs in a worker thread, not in it)' : ''} during it, with profiler overhead:`, ...m.profile.map((l) => `    ${l}`))
   }
   if (o.mqttSkipped) notes.push(`MQTT skipped: ${o.mqttSkipped}`)
   notes.push('CPU figures are % of one core over the run; "machine" is the share of all cores busy, whoever used them (other work on the machine included).')

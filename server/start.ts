@@ -52,7 +52,10 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   const db = hooks.db ?? await withHeartbeat(
     log,
     config.DATABASE_URL ? 'connecting to PostgreSQL' : 'opening the embedded PostGIS database (first start ~20 s)',
-    () => openDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir }),
+    () => openDb({
+      databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir,
+      onCrash: (err) => log.fatal({ err: err.message }, 'embedded database worker died; every query now fails'),
+    }),
   )
   const ran = await migrate(db, (m) => log.info(`applying ${m}`))
   if (ran.length) log.info({ migrations: ran }, 'database migrated')

@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
 import type { Backend, Db } from '../../server/db/db.ts'
-import { fromPglite } from '../../server/db/pglite-db.ts'
+import { openPglite, type PgliteDb } from '../../server/db/pglite-db.ts'
 import { openPostgres } from '../../server/db/pg-db.ts'
 import { migrate, readMigrations } from '../../server/db/migrate.ts'
 import type { Logger } from '../../server/logger.ts'
@@ -34,11 +32,11 @@ export interface BenchCity {
 
 export type CitySource = { backend: 'pglite'; dump: string } | { backend: 'postgres'; url: string }
 
-/** One open copy of the city: the project's Db wrapper and, for the raw baselines, the driver underneath. */
+/** One open copy of the city: the project's Db and, for the raw baselines, what they need beyond it. */
 export interface OpenCity {
   db: Db
-  /** PGlite only: the instance behind `db` (for COPY FROM '/dev/blob'). */
-  pglite?: PGlite
+  /** PGlite only: `db` with PGlite's extras (COPY FROM '/dev/blob', dumpDataDir). */
+  pglite?: PgliteDb
   /** PostgreSQL only: the database URL (the baseline opens its own pg client for COPY FROM STDIN). */
   url?: string
   close(): Promise<void>
@@ -60,13 +58,12 @@ async function preparePglite(units: number, log: Logger): Promise<BenchCity> {
   const dump = join(CACHE_DIR, `city-${sourceVersion(['seeds', 'geo/grids'])}-${units}u.tar.gz`)
   if (!existsSync(dump)) {
     log.info(`building the benchmark city (${units} units) on PGlite once; kept in ${dump}`)
-    const pg = await PGlite.create({ extensions: { postgis } })
-    const db = fromPglite(pg)
+    const db = await openPglite()
     await migrate(db)
     await seedCity(db, units, log)
-    const blob = await pg.dumpDataDir('gzip')
-    await pg.close()
-    writeFileSync(dump + '.tmp', Buffer.from(await blob.arrayBuffer()))
+    const tarball = await db.dumpDataDir('gzip')
+    await db.close()
+    writeFileSync(dump + '.tmp', tarball)
     renameSync(dump + '.tmp', dump)
     // Cities of older schema or seed versions are never used again.
     for (const f of readdirSync(CACHE_DIR)) {
@@ -76,7 +73,7 @@ async function preparePglite(units: number, log: Logger): Promise<BenchCity> {
   const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version
   return {
     backend: 'pglite',
-    describe: `PGlite ${version} + PostGIS, in-process (WASM), data directory on local disk, loaded from a cached dump`,
+    describe: `PGlite ${version} + PostGIS, in a worker thread of the server process (WASM), data directory on local disk, loaded from a cached dump`,
     units,
     source: { backend: 'pglite', dump },
     dispose: async () => {},
@@ -131,14 +128,13 @@ export async function openCity(source: CitySource, poolSize = 10): Promise<OpenC
     return { db, url: source.url, close: () => db.close() }
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-pglite-'))
-  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir: new Blob([readFileSync(source.dump)]) })
-  const db = fromPglite(pglite)
+  const db = await openPglite({ dataDir, loadDataDir: new Blob([readFileSync(source.dump)]) })
   await migrate(db)
   return {
     db,
-    pglite,
+    pglite: db,
     async close() {
-      await pglite.close()
+      await db.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

@@ -3,9 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
-import { fromPglite } from '../db/pglite-db.ts'
+import { openPglite } from '../db/pglite-db.ts'
 import { openPostgres } from '../db/pg-db.ts'
 import { migrate, readMigrations } from '../db/migrate.ts'
 import { adminUrl, templateDbName, withDatabase } from './postgres-url.ts'
@@ -24,11 +22,10 @@ export default async function setup(project: TestProject): Promise<void> {
   mkdirSync(dir, { recursive: true })
   const dump = join(dir, `pglite-${version}.tar.gz`)
   if (!existsSync(dump)) {
-    const pg = await PGlite.create({ extensions: { postgis } })
-    await migrate(fromPglite(pg))
-    const blob = await pg.dumpDataDir('gzip')
-    writeFileSync(dump, Buffer.from(await blob.arrayBuffer()))
-    await pg.close()
+    const db = await openPglite()
+    await migrate(db)
+    writeFileSync(dump, await db.dumpDataDir('gzip'))
+    await db.close()
   }
   project.provide('pgliteTemplate', dump)
 
