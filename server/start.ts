@@ -83,7 +83,7 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   const roads = new RoadRouterSource(db, log)
   await withHeartbeat(log, 'loading the road graph', () => roads.refresh())
   roads.watch()
-  const cases = new CaseStore({ db, publish: (layer, gridCode, event) => hub?.publishEvent(layer, gridCode, event) })
+  const cases = new CaseStore({ db, roads: () => roads.current(), publish: (layer, gridCode, event) => hub?.publishEvent(layer, gridCode, event) })
   const probes = new Map<string, ReadinessProbe>()
   const app = createApp({
     db, config, log, pipeline, incidents, alerts, snapshots, feeds, probes, cityCode,

@@ -3,14 +3,8 @@ import { tn } from '../wall/format.ts'
 import { el } from './dom.ts'
 import type { Recommendation as RankedUnit } from '../../geo/dispatch/rank-candidates.ts'
 
-/** One ranked unit from GET /api/v1/dispatch/recommend, as geo ranks it. */
+/** One ranked unit from GET /api/v1/dispatch/recommend (a bare array, best first), as geo ranks it. */
 export type Candidate = RankedUnit
-
-export interface Recommendation {
-  incident: { lon: number; lat: number; caseId: number | null; gridCode: string | null; onRoadNetwork: boolean }
-  shortlisted: number
-  candidates: Candidate[]
-}
 
 export function duration(s: number): string {
   const m = Math.floor(s / 60)

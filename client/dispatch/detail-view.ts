@@ -29,12 +29,12 @@ function facts(rows: Array<[MessageKey, string]>): HTMLElement {
 }
 
 /** Event attributes worth reading in the history, in the page language. */
-function eventExtras(attrs: Record<string, unknown>): string[] {
+function eventExtras(attrs: Record<string, unknown>, departmentName: (code: string) => string): string[] {
   const out: string[] = []
   const str = (k: string) => (typeof attrs[k] === 'string' || typeof attrs[k] === 'number' ? String(attrs[k]) : null)
   if (str('reason')) out.push(`${t('dispatch.field.reason')}: ${str('reason')}`)
   if (str('unitId')) out.push(`${t('dispatch.field.unit')}: ${str('unitId')}`)
-  if (str('departmentCode')) out.push(`${t('dispatch.field.department')}: ${str('departmentCode')}`)
+  if (str('departmentCode')) out.push(`${t('dispatch.field.department')}: ${departmentName(str('departmentCode')!)}`)
   if (str('categoryCode')) out.push(`${t('dispatch.field.category')}: ${str('categoryCode')}`)
   if (str('rejectKind')) out.push(label('dispatch.reject', str('rejectKind')!))
   if (str('duplicateOf')) out.push(`${t('dispatch.field.duplicateOf')}: #${str('duplicateOf')}`)
@@ -45,8 +45,8 @@ function eventExtras(attrs: Record<string, unknown>): string[] {
   return out
 }
 
-/** Everything the server knows of the case, newest history last. */
-export function renderDetail(root: HTMLElement, d: CaseDetail): void {
+/** Everything the server knows of the case, newest history last; departments by name (the code if unknown). */
+export function renderDetail(root: HTMLElement, d: CaseDetail, departmentName: (code: string) => string): void {
   const c = d.case
   const head = el('header', 'detail-head')
   const title = el('div', 'detail-title')
@@ -63,7 +63,7 @@ export function renderDetail(root: HTMLElement, d: CaseDetail): void {
     ['dispatch.reportedAt', when(c.reportedAt)],
     ['dispatch.deadline', when(c.deadlineAt)],
     ['dispatch.grid', c.gridCode ?? '—'],
-    ['dispatch.field.department', c.departmentCode ?? '—'],
+    ['dispatch.field.department', c.departmentCode ? departmentName(c.departmentCode) : '—'],
   ]
   if (c.address) rows.splice(1, 0, ['dispatch.address', c.address])
   if (c.reopenCount) rows.push(['dispatch.reopens', String(c.reopenCount)])
@@ -146,7 +146,7 @@ export function renderDetail(root: HTMLElement, d: CaseDetail): void {
     if (e.actor) line.append(el('span', 'ev-actor', e.actor))
     li.append(line)
     if (e.note) li.append(el('p', 'ev-note', e.note))
-    const extras = eventExtras(e.attributes)
+    const extras = eventExtras(e.attributes, departmentName)
     if (extras.length) li.append(el('p', 'ev-extra', extras.join(' · ')))
     history.append(li)
   }

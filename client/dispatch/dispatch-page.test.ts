@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedHeaders } from '../../server/alerts/webhook-signature.ts'
 import { distinctColours, launchBrowser, openWatchedPage, type WatchedPage } from '../../server/testing/browser.ts'
@@ -7,6 +7,7 @@ import { startDemoServer } from '../../server/testing/demo-server.ts'
 import { createTestUser } from '../../server/testing/test-users.ts'
 import { snapshotJpeg } from '../wall/test-support/camera-fixtures.ts'
 import type { DispatchProbe } from './main.ts'
+import { clearFilter, selectByKeys, waitReady } from './test-support/console-keys.ts'
 
 const ARTIFACTS = 'test-artifacts'
 const WEBHOOK_SECRET = 'dispatch-test-webhook-secret'
@@ -304,30 +305,3 @@ describe('dispatch console in headless Chromium', () => {
     return (await server.db.query<{ callsign: string }>('SELECT callsign FROM unit WHERE id = $1', [unitId])).rows[0].callsign
   }
 })
-
-/** Waits for the console to report ready, and makes `probe()` available inside page functions. */
-async function waitReady(page: Page): Promise<void> {
-  // Evaluated by the test driver, so the page's Content-Security-Policy (no inline scripts) does not apply.
-  await page.evaluate(() => Object.assign(window, { probe: () => (window as unknown as { __gridwatch: DispatchProbe }).__gridwatch }))
-  await page.waitForFunction(() => probe().ready || probe().error, null, { timeout: 90_000 })
-  expect(await page.evaluate(() => probe().error)).toBeUndefined()
-}
-
-async function clearFilter(page: Page): Promise<void> {
-  await page.keyboard.press('/')
-  await page.keyboard.press('Control+A')
-  await page.keyboard.press('Backspace')
-  await page.keyboard.press('Enter')
-}
-
-/** `/` to filter, the case number, Enter to leave the field, `j` to take the first match; then until it has loaded. */
-async function selectByKeys(page: Page, id: number): Promise<void> {
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('/')
-  await page.keyboard.press('Control+A')
-  await page.keyboard.type(`#${id}`)
-  await page.keyboard.press('Enter')
-  await page.waitForFunction((x) => probe().queue[0] === x, id)
-  await page.keyboard.press('j')
-  await page.waitForFunction((x) => probe().selected === x && probe().selectedState !== null, id)
-}

@@ -64,6 +64,13 @@ export class FormDialog {
     }
     showHide()
     form.addEventListener('change', showHide)
+    // A field marked as missing or refused stops saying so once it is edited.
+    form.addEventListener('input', (e) => {
+      const r = rows.get((e.target as HTMLInputElement).name)
+      if (!r) return
+      r.row.classList.remove('invalid')
+      r.hint.textContent = ''
+    })
 
     const buttons = el('div', 'form-buttons')
     const ok = el('button', 'primary', `${t('dispatch.form.submit')} (Ctrl+Enter)`)

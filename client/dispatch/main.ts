@@ -7,7 +7,7 @@ import { areaName, hhmmss, tn } from '../wall/format.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from '../wall/live-feed.ts'
 import { STATUS_COLORS } from '../wall/unit-store.ts'
 import { alertType, isUndecided, renderAlertDetail, renderAlerts, type OpenAlert } from './alert-view.ts'
-import { renderCandidates, type Candidate, type CandidateNotice, type Recommendation } from './candidate-view.ts'
+import { renderCandidates, type Candidate, type CandidateNotice } from './candidate-view.ts'
 import { CaseMap, type MapUnit } from './case-map.ts'
 import { renderDetail } from './detail-view.ts'
 import { el } from './dom.ts'
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const areaByCode = new Map([...street.features, ...community.features, ...grid.features].map((f) => [f.properties.code, f.properties]))
   const categories = catalogue.categories.map((c) => ({ code: c.code, name: lang === 'en' ? c.nameEn : c.nameZh }))
   const departments = departmentList.departments.map((d) => ({ code: d.code, name: lang === 'en' ? (d.nameEn ?? d.name) : d.name }))
+  const departmentNames = new Map(departments.map((d) => [d.code, d.name]))
+  const departmentName = (code: string) => departmentNames.get(code) ?? code
   const canRecommend = RECOMMEND_ROLES.includes(me.role)
 
   // ---------- state ----------
@@ -305,11 +307,12 @@ async function main(): Promise<void> {
       candidateNotice = 'notAssignable'
     } else {
       try {
-        const rec = await api<Recommendation>('GET', `/api/v1/dispatch/recommend?case=${detail.case.id}&n=${CANDIDATES}`)
+        const ranked = await api<Candidate[]>('GET', `/api/v1/dispatch/recommend?case=${detail.case.id}&n=${CANDIDATES}`)
         if (token !== loadToken) return
-        candidates = rec.candidates
+        candidates = ranked
         candidateNotice = candidates.length ? null : 'none'
-        $('cand-meta').textContent = rec.incident.onRoadNetwork ? t('dispatch.candidates.byRoad') : t('dispatch.candidates.byStraight')
+        // Units without a road route are listed last with no ETA: if no unit has one, the order is by straight line.
+        if (candidates.length) $('cand-meta').textContent = t(candidates.some((c) => c.etaSeconds !== null) ? 'dispatch.candidates.byRoad' : 'dispatch.candidates.byStraight')
       } catch {
         if (token !== loadToken) return
         candidates = []
@@ -354,7 +357,7 @@ async function main(): Promise<void> {
       return
     }
     if (mode === 'alerts' || !detail) return
-    renderDetail($('detail'), detail)
+    renderDetail($('detail'), detail, departmentName)
     drawActions()
     tickCountdowns($('detail'), serverNow())
   }
@@ -479,7 +482,9 @@ async function main(): Promise<void> {
   function refusal(err: unknown): SubmitOutcome {
     if (!(err instanceof ApiError)) return { error: (err as Error).message, fields: {} }
     const fields = Object.fromEntries(err.details.map((d) => [d.path.replace(/^body\./, '').split('.')[0], d.message]))
-    return { error: err.status === 409 ? `${t('dispatch.conflict')}: ${err.message}` : err.message, fields }
+    // Refusals the page has words for are said in its language; the rest as the server put them.
+    const message = t(`dispatch.refused.${err.code}` as MessageKey) ?? err.message
+    return { error: err.status === 409 ? `${t('dispatch.conflict')}: ${message}` : message, fields }
   }
 
   // ---------- banner, help, shortcuts ----------

@@ -9,7 +9,7 @@ function summary(id: number, over: Partial<CaseSummary> = {}): CaseSummary {
   return {
     id, state: 'filed', pendingStep: 'dispatch', source: 'citizen', categoryCode: 'EV-0101', categoryName: '井盖缺失', categoryNameEn: 'Missing manhole cover',
     priority: 2, description: 'cover gone', address: 'Calle 1', lon: -56.2, lat: -34.9, gridCode: '999001001001001', departmentCode: null,
-    assignedUnitId: null, cameraAlertId: null, reportedAt: '2026-06-01T08:00:00.000Z', filedAt: null, dispatchedAt: null, handledAt: null,
+    assignedUnitId: null, expectedArrivalAt: null, cameraAlertId: null, reportedAt: '2026-06-01T08:00:00.000Z', filedAt: null, dispatchedAt: null, handledAt: null,
     reportedBackAt: null, verifiedAt: null, closedAt: null, deadlineAt: '2026-06-01T09:00:00.000Z', deferredUntil: null, overdue: false,
     reopenCount: 0, supervisionLevel: null, supervisionDueAt: null, ...over,
   }

@@ -7,7 +7,7 @@ function detail(allowed: CaseAction[], over: Partial<CaseDetail> = {}): CaseDeta
   return {
     case: {
       id: 7, state: 'reported', pendingStep: 'file', source: 'citizen', categoryCode: 'EV-0101', categoryName: null, categoryNameEn: null, priority: 2,
-      description: '', address: null, lon: 0, lat: 0, gridCode: null, departmentCode: 'MUNICIPAL', assignedUnitId: null, cameraAlertId: null,
+      description: '', address: null, lon: 0, lat: 0, gridCode: null, departmentCode: 'MUNICIPAL', assignedUnitId: null, expectedArrivalAt: null, cameraAlertId: null,
       reportedAt: '2026-06-01T08:00:00.000Z', filedAt: null, dispatchedAt: null, handledAt: null, reportedBackAt: null, verifiedAt: null,
       closedAt: null, deadlineAt: null, deferredUntil: null, overdue: false, reopenCount: 0, supervisionLevel: null, supervisionDueAt: null,
     },

@@ -70,6 +70,7 @@ export interface IncidentProperties {
   deadlineAt: string | null
   gridCode: string | null
   assignedUnitId: string | null
+  expectedArrivalAt?: string | null
   description?: string | null
   address?: string | null
 }

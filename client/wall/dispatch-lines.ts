@@ -1,10 +1,11 @@
 import type { WallIncident } from './incident-store.ts'
 
 /**
- * The line from each dispatched case to its assigned unit, with an ETA. No ETA is stored with an assignment
- * (the recommendation's road ETA is not kept), so the wall estimates one from the straight-line distance at an
- * assumed urban speed and labels it as such. Positions go to deck.gl as binary attributes: the unit end follows
- * the unit's drawn (interpolated) position every frame without re-creating anything.
+ * The line from each dispatched case to its assigned unit, with an ETA. The assignment keeps the road travel time
+ * the router gave (server/dispatch/assignment-leg.ts), so the label counts down to that expected arrival, and says
+ * when it has passed. An assignment without one (no fix, no road) is estimated from the straight-line distance
+ * at an assumed urban speed and labelled as such. Positions go to deck.gl as binary attributes: the unit end
+ * follows the unit's drawn (interpolated) position every frame without re-creating anything.
  */
 
 /** Assumed speed for the straight-line estimate: 30 km/h, a patrol car in city traffic. */
@@ -16,8 +17,9 @@ export interface DispatchLink {
   /** The case's position (fixed), where the label sits. */
   caseLonLat: [number, number]
   metres: number
-  /** Straight-line estimate, whole minutes (at least 1). */
+  /** Whole minutes to arrival: by road until the expected arrival (0 once it has passed), else a straight-line estimate (at least 1). */
   etaMinutes: number
+  basis: 'road' | 'straight'
 }
 
 type Binary = { length: number; attributes: Record<string, { value: Float64Array; size: number }> }
@@ -30,6 +32,11 @@ export function straightMetres(a: [number, number], b: [number, number]): number
 
 export function etaMinutes(metres: number): number {
   return Math.max(1, Math.ceil(metres / STRAIGHT_LINE_SPEED_MPS / 60))
+}
+
+/** Whole minutes left until an expected arrival; 0 once it is due or past. */
+export function minutesUntil(atMs: number, nowMs: number): number {
+  return Math.max(0, Math.ceil((atMs - nowMs) / 60_000))
 }
 
 export class DispatchLines {
@@ -46,7 +53,7 @@ export class DispatchLines {
    * Recomputes from the open cases and where their units are drawn now. Returns whether anything moved: the
    * caller redraws only then.
    */
-  update(cases: Iterable<WallIncident>, positionOf: (unitId: string) => [number, number] | null): boolean {
+  update(cases: Iterable<WallIncident>, positionOf: (unitId: string) => [number, number] | null, nowMs: number): boolean {
     const links: DispatchLink[] = []
     const src: number[] = []
     const dst: number[] = []
@@ -56,13 +63,17 @@ export class DispatchLines {
       if (!at) continue
       const caseLonLat: [number, number] = [c.lon, c.lat]
       const metres = straightMetres(at, caseLonLat)
-      links.push({ incidentId: c.id, unitId: c.assignedUnitId, caseLonLat, metres, etaMinutes: etaMinutes(metres) })
+      const byRoad = c.expectedArrivalAtMs !== null
+      links.push({
+        incidentId: c.id, unitId: c.assignedUnitId, caseLonLat, metres,
+        etaMinutes: byRoad ? minutesUntil(c.expectedArrivalAtMs!, nowMs) : etaMinutes(metres), basis: byRoad ? 'road' : 'straight',
+      })
       src.push(at[0], at[1])
       dst.push(c.lon, c.lat)
     }
     const moved = !sameValues(this.source, src) || !sameValues(this.target, dst)
     this.links = links
-    const key = links.map((l) => `${l.incidentId}:${l.unitId}:${l.etaMinutes}`).join('|')
+    const key = links.map((l) => `${l.incidentId}:${l.unitId}:${l.etaMinutes}:${l.basis}`).join('|')
     if (key !== this.labelKey) {
       this.labelKey = key
       this.labelsVersion++

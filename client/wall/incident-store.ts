@@ -22,6 +22,8 @@ export interface WallIncident {
   deadlineAtMs: number | null
   gridCode: string | null
   assignedUnitId: string | null
+  /** When the assigned unit should arrive, by the road travel time the router gave at assignment. */
+  expectedArrivalAtMs: number | null
   description: string | null
   address: string | null
   /** Client time it first appeared live (not from a snapshot): it pulses for a while. */
@@ -61,6 +63,7 @@ export class IncidentStore {
       deadlineAtMs: timeOf(p.deadlineAt),
       gridCode: p.gridCode ?? null,
       assignedUnitId: p.assignedUnitId ?? null,
+      expectedArrivalAtMs: timeOf(p.expectedArrivalAt),
       description: p.description ?? null,
       address: p.address ?? null,
       arrivedAt: null,
@@ -84,6 +87,7 @@ export class IncidentStore {
       deadlineAtMs: timeOf(c.deadlineAt),
       gridCode: c.gridCode ?? null,
       assignedUnitId: c.assignedUnitId ?? null,
+      expectedArrivalAtMs: timeOf(c.expectedArrivalAt),
       description: c.description ?? null,
       address: c.address ?? null,
       arrivedAt: null,

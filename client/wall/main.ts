@@ -13,7 +13,7 @@ import { fitStage, headFromUrl, mapPadding, mapRect, takeoverCardWidth } from '.
 import { IncidentStore, type WallIncident } from './incident-store.ts'
 import { dayStart, TODAY_FORMULAS, TodayCases } from './today-figures.ts'
 import { EVALUATION_FORMULAS } from '../../geo/analytics/case-evaluation.ts'
-import { DispatchLines } from './dispatch-lines.ts'
+import { DispatchLines, type DispatchLink } from './dispatch-lines.ts'
 import { AlertMosaic, mediaLabels, type MosaicAlert } from './mosaic.ts'
 import { LiveFeed, type LiveEvent, type LiveLayer, type SocketState, type SyncNote, type UnitFrame } from './live-feed.ts'
 import { CLASS_COLORS, classBreaks, classOf, EVALUATION_DAYS, MEASURE_SOURCE, MEASURES, RATE_BREAKS, RATE_COLORS, type MeasureId } from './measures.ts'
@@ -70,6 +70,7 @@ const probe: WallProbe = {
   takeoversShown: 0,
   measure: 'units',
   filledGrids: 0,
+  dispatchLabels: [],
   frames: 0,
   settled: false,
 }
@@ -159,7 +160,15 @@ async function main(): Promise<void> {
   const incidents = new IncidentStore()
   const today = new TodayCases()
   const dispatchLines = new DispatchLines()
-  const dispatchLabel = { labelOf: (l: { unitId: string; etaMinutes: number }) => `${units.has(l.unitId) ? units.callsign[units.indexOf(l.unitId)] : l.unitId} · ${tn('wall.dispatch.eta', l.etaMinutes)}` }
+  const dispatchLabel = {
+    labelOf: (l: DispatchLink) => {
+      const i = units.has(l.unitId) ? units.indexOf(l.unitId) : -1
+      const who = i >= 0 ? units.callsign[i] : l.unitId
+      if (i >= 0 && units.statusOf(i) === 'on_scene') return `${who} · ${t('wall.dispatch.onScene')}`
+      if (l.basis === 'straight') return `${who} · ${tn('wall.dispatch.etaStraight', l.etaMinutes)}`
+      return `${who} · ${l.etaMinutes > 0 ? tn('wall.dispatch.eta', l.etaMinutes) : t('wall.dispatch.due')}`
+    },
+  }
   const unitData = new UnitLayerData()
   const atlas = drawUnitIcons()
   let trails: TrailBuffers = units.buildTrails(performance.now(), TRAIL_WINDOW_S * 1000)
@@ -991,6 +1000,7 @@ async function main(): Promise<void> {
     probe.layers.unitsWithFix = reporting + staleCount
     probe.layers.incidents = incidents.drawable().length
     probe.layers.dispatchLines = dispatchLines.links.length
+    probe.dispatchLabels = dispatchLines.links.map(dispatchLabel.labelOf)
     probe.layers.cameras = cameras.length
     probe.layers.heat = heat.count
     probe.resyncs = live.resyncs
@@ -1035,7 +1045,7 @@ async function main(): Promise<void> {
     }
     if (drawnIncidents.version !== incidents.version) drawnIncidents = { version: incidents.version, items: incidents.drawable() }
     const pulsing = drawnIncidents.items.some((i) => i.arrivedAt !== null && now - i.arrivedAt < 60_000)
-    const dispatchMoved = dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id))
+    const dispatchMoved = dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id), serverNow())
     const fading = now - lastMoveAt < TRAIL_WINDOW_S * 1000
     const dwell = document.getElementById('dwell-bar')!
     dwell.style.width = `${(director.takeover ? Math.max(0, (director.takeover.until - Date.now()) / TAKEOVER_MS) : director.progress(Date.now())) * 100}%`

@@ -17,6 +17,8 @@ export interface WallProbe {
   takeover: { key: string; kind: string; until: number } | null
   takeoversShown: number
   measure: MeasureId
+  /** The dispatch lines' labels, as drawn. */
+  dispatchLabels: string[]
   /** Grids the current measure fills (a grid with nothing to show is left unfilled). */
   filledGrids: number
   /** Animation frames that pushed new layer state to deck.gl. */

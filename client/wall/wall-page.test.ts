@@ -142,6 +142,16 @@ describe('wall page in headless Chromium', () => {
     await step('approve', {}, adminHeaders)
     await step('dispatch', { unitId: unit }, dispatcherHeaders)
     await page.waitForFunction(() => probeOf().layers.dispatchLines >= 1, null, { timeout: 5000 })
+    // The assignment kept the router's travel time; the line counts down to that arrival by road.
+    const kept = (await server.db.query<{ eta: number; arrival: Date; assigned: Date }>(
+      `SELECT a.eta_seconds AS eta, i.expected_arrival_at AS arrival, a.assigned_at AS assigned
+       FROM case_assignment a JOIN incident i ON i.id = a.incident_id WHERE a.incident_id = $1`, [id],
+    )).rows[0]
+    expect(kept.eta).toBeGreaterThan(0)
+    expect(Math.abs(kept.arrival.getTime() - kept.assigned.getTime() - kept.eta * 1000)).toBeLessThan(1)
+    const minutes = Math.ceil((kept.arrival.getTime() - Date.now()) / 60_000)
+    const labels = await page.evaluate(() => probeOf().dispatchLabels)
+    expect(labels.some((l) => new RegExp(`预计 (${minutes}|${minutes - 1}) 分钟到达|已到场|应已到达`).test(l)), labels.join(' | ')).toBe(true)
     // Today's figures by the evaluation's formulas: one case filed and dispatched; the formula is on the tile.
     const response = page.locator('[data-kpi="wall.kpi.responseToday"]')
     await expect(response.locator('.value').innerText()).resolves.toMatch(/^\d+(\.\d)?$/)

@@ -24,6 +24,8 @@ export const caseSummarySchema = z.object({
   gridCode: z.string().nullable(),
   departmentCode: z.string().nullable(),
   assignedUnitId: z.string().nullable(),
+  /** When the assigned unit should arrive: the assignment time plus the road travel time the router gave. */
+  expectedArrivalAt: isoOrNull,
   cameraAlertId: z.number().int().nullable(),
   reportedAt: iso,
   filedAt: isoOrNull,
@@ -86,6 +88,9 @@ export const assignmentSchema = z.object({
   unitStatus: z.enum(UNIT_STATUSES),
   assignedAt: iso,
   assignedBy: z.string(),
+  /** The road travel time and distance the router gave when the unit was assigned (null: no fix or no road). */
+  etaSeconds: z.number().nullable(),
+  routeMeters: z.number().nullable(),
   enRouteAt: isoOrNull,
   onSceneAt: isoOrNull,
   clearedAt: isoOrNull,

@@ -143,6 +143,8 @@ export const incidentFeatureSchema = z.object({
     gridCode: z.string().nullable(),
     departmentCode: z.string().nullable(),
     assignedUnitId: z.string().nullable(),
+    /** When the assigned unit should arrive (assignment time + the router's travel time). */
+    expectedArrivalAt: z.string().nullable(),
     reportedAt: z.string(),
     filedAt: z.string().nullable(),
     dispatchedAt: z.string().nullable(),

@@ -75,10 +75,11 @@ export async function caseDetail(q: Queryable, id: number, principal: Principal,
     [id],
   )
   const assignments = await q.query<{
-    id: number; unitId: string; callsign: string; unitStatus: UnitStatus; assignedBy: string
+    id: number; unitId: string; callsign: string; unitStatus: UnitStatus; assignedBy: string; etaSeconds: number | null; routeMeters: number | null
     assigned_at: Date; en_route_at: Date | null; on_scene_at: Date | null; cleared_at: Date | null; released_at: Date | null
   }>(
     `SELECT a.id::int, a.unit_id AS "unitId", u.callsign, u.status AS "unitStatus", a.assigned_by AS "assignedBy",
+            a.eta_seconds AS "etaSeconds", a.route_meters AS "routeMeters",
             a.assigned_at, a.en_route_at, a.on_scene_at, a.cleared_at, a.released_at
      FROM case_assignment a JOIN unit u ON u.id = a.unit_id WHERE a.incident_id = $1 ORDER BY a.assigned_at, a.id`,
     [id],

@@ -12,7 +12,7 @@ const iso = (column: string, as: string) => `${isoOf(column)} AS "${as}"`
 export const summaryColumns = (now: number) => `i.id, i.state, i.source, i.category_code AS "categoryCode",
   c.name AS "categoryName", c.name_en AS "categoryNameEn", i.priority, i.description, i.address,
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.grid_code AS "gridCode", i.department_code AS "departmentCode",
-  i.assigned_unit_id AS "assignedUnitId", i.camera_alert_id::int AS "cameraAlertId",
+  i.assigned_unit_id AS "assignedUnitId", ${iso('i.expected_arrival_at', 'expectedArrivalAt')}, i.camera_alert_id::int AS "cameraAlertId",
   ${iso('i.reported_at', 'reportedAt')}, ${iso('i.filed_at', 'filedAt')}, ${iso('i.dispatched_at', 'dispatchedAt')},
   ${iso('i.handled_at', 'handledAt')}, ${iso('i.reported_back_at', 'reportedBackAt')}, ${iso('i.verified_at', 'verifiedAt')},
   ${iso('i.closed_at', 'closedAt')}, ${iso('i.deadline_at', 'deadlineAt')}, ${iso('i.deferred_until', 'deferredUntil')},

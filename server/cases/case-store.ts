@@ -8,6 +8,8 @@ import type { CaseLiveEvent, CaseSummary } from '../../geo/cases/case-record.ts'
 import {
   decideMove, EXCEPTION_KINDS, type CaseAction, type CaseStamp, type ExceptionKind, type Move, type Refusal,
 } from '../../geo/cases/case-transitions.ts'
+import type { RoadRouter } from '../../geo/routing/road-router.ts'
+import { assignmentLeg } from '../dispatch/assignment-leg.ts'
 import { summaryById } from './case-rows.ts'
 import { flipUnitToDispatched, releaseAssignments } from './unit-assignment.ts'
 
@@ -18,6 +20,8 @@ export interface CaseStoreDeps {
   db: Db
   now?: () => Date
   publish?: CasePublisher
+  /** The road router, for the travel time an assignment promises (none: assignments carry no ETA). */
+  roads?: () => RoadRouter | null
 }
 
 /** What an action carries besides its name; each route fills in the fields its step has. */
@@ -96,11 +100,13 @@ export class CaseStore {
   readonly db: Db
   readonly now: () => Date
   private readonly publishTo: CasePublisher
+  private readonly roads: () => RoadRouter | null
 
   constructor(deps: CaseStoreDeps) {
     this.db = deps.db
     this.now = deps.now ?? (() => new Date())
     this.publishTo = deps.publish ?? (() => {})
+    this.roads = deps.roads ?? (() => null)
   }
 
   async act(id: number, action: CaseAction, principal: Principal, d: ActionDetails = {}): Promise<CaseSummary> {
@@ -152,10 +158,14 @@ export class CaseStore {
     if (d.departmentCode && (move.action === 'dispatch' || move.action === 'assign')) set('department_code', d.departmentCode)
     if (move.action === 'defer') set('deferred_until', d.deferUntil)
     // Returned from dispatch: the department turned it down, so it is dispatched afresh.
-    if (move.action === 'return' && move.to === 'filed') sets.push('dispatched_at = NULL, handled_at = NULL, department_code = NULL, assigned_unit_id = NULL')
+    if (move.action === 'return' && move.to === 'filed') {
+      sets.push('dispatched_at = NULL, handled_at = NULL, department_code = NULL, assigned_unit_id = NULL, expected_arrival_at = NULL')
+    }
     if (d.unitId) set('assigned_unit_id', d.unitId)
     // The unit first: an unknown or taken unit is refused before the case is touched.
     if (d.unitId) await flipUnitToDispatched(tx, d.unitId)
+    const leg = d.unitId ? await assignmentLeg(tx, this.roads(), c.id, d.unitId) : null
+    if (d.unitId) set('expected_arrival_at', leg ? new Date(at.getTime() + leg.seconds * 1000) : null)
     const updated = await tx.query(`UPDATE incident SET ${sets.join(', ')} WHERE id = $1 AND state = $2`, params)
     if (updated.affectedRows !== 1) {
       throw new HttpError(409, 'conflict', `case ${c.id} changed meanwhile (it is no longer ${move.from}): reload it and try again`)
@@ -163,8 +173,8 @@ export class CaseStore {
 
     if (d.unitId) {
       await tx.query(
-        'INSERT INTO case_assignment (incident_id, unit_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4)',
-        [c.id, d.unitId, at, principal.username],
+        'INSERT INTO case_assignment (incident_id, unit_id, assigned_at, assigned_by, eta_seconds, route_meters) VALUES ($1, $2, $3, $4, $5, $6)',
+        [c.id, d.unitId, at, principal.username, leg?.seconds ?? null, leg?.meters ?? null],
       )
     }
     if (move.releasesUnits) await releaseAssignments(tx, c.id, at)
@@ -187,6 +197,7 @@ export class CaseStore {
     if (d.photoUrls?.length) attributes.photoUrls = d.photoUrls
     if (d.departmentCode) attributes.departmentCode = d.departmentCode
     if (d.unitId) attributes.unitId = d.unitId
+    if (leg) attributes.etaSeconds = Math.round(leg.seconds)
     if (d.categoryCode) attributes.categoryCode = d.categoryCode
     if (d.requestedBy) attributes.requestedBy = d.requestedBy
     if (move.deadlineAt) attributes.deadlineAt = move.deadlineAt.toISOString()

@@ -51,18 +51,20 @@ const RecommendQuery = z
     if (q.case === undefined && q.lon === undefined) ctx.addIssue({ code: 'custom', path: ['lon'], message: 'required unless case is given' })
   })
 const Reason = z.object({ code: z.enum(REASON_CODES), zh: z.string(), en: z.string(), fixAgeS: z.number().optional(), radiusM: z.number().optional() })
-const RecommendResponse = z.object({
-  incident: z.object({
-    lon: z.number(), lat: z.number(), caseId: z.number().nullable(), gridCode: z.string().nullable(),
-    neighbourGrids: z.array(z.string()), onRoadNetwork: z.boolean(),
-  }),
-  shortlisted: z.number().int(),
-  candidates: z.array(z.object({
-    unitId: z.string(), callsign: z.string(), gridCode: z.string().nullable(), lon: z.number(), lat: z.number(),
-    etaSeconds: z.number().nullable(), meters: z.number().nullable(), straightMeters: z.number(), fixAgeS: z.number(),
-    reasons: z.array(Reason), route: LineString.nullable(),
-  })),
-})
+/*
+ * The answer is the ranked list itself, as the issue specifies. Units that made the shortlist but have no way by
+ * road (or no road near them or the incident) are not dropped: they stay in the list, after every unit with a road
+ * time in their tier, with `etaSeconds: null` and the `no_road_route` reason, because that is where the ranking
+ * already puts them and a dispatcher is better served by a flagged unit than by none. So an empty list means no
+ * available unit with a position in the caller's area, and a list without any road time means none is reachable
+ * by road. What the old object carried besides (the incident's grid, the shortlist size) was for diagnosis only.
+ */
+const RecommendResponse = z.array(z.object({
+  unitId: z.string(), callsign: z.string(), gridCode: z.string().nullable(), lon: z.number(), lat: z.number(),
+  etaSeconds: z.number().nullable().describe('whole seconds by road; null without a road route'),
+  meters: z.number().nullable(), straightMeters: z.number(), fixAgeS: z.number(),
+  reasons: z.array(Reason), route: LineString.nullable().describe('from the unit to the incident'),
+}))
 
 documentRoute({
   method: 'get', path: '/api/v1/route', summary: 'Road travel time, distance and geometry between two points (one-way streets respected)',
@@ -70,7 +72,7 @@ documentRoute({
 })
 documentRoute({
   method: 'get', path: '/api/v1/dispatch/recommend',
-  summary: 'Nearest available units by road ETA to a point or a case: straight-line shortlist, then road times, ranked with reasons',
+  summary: 'Nearest available units by road ETA to a point or a case, best first: straight-line shortlist, then road times, ranked with reasons (units with no road route last, etaSeconds null)',
   tags: ['dispatch'], query: RecommendQuery, response: RecommendResponse, errors: [400, 404], roles: RECOMMEND_ROLES,
 })
 
@@ -112,14 +114,14 @@ export function dispatchRouter(db: Queryable, roads: () => RoadRouter | null, op
     } else {
       point = { lon: q.data.lon!, lat: q.data.lat!, gridCode: null }
     }
-    const result = await recommendUnits(db, roads(), {
+    const { candidates } = await recommendUnits(db, roads(), {
       ...point,
       n: q.data.n ?? 5,
       radiusM: q.data.radius ?? options.radiusM ?? DEFAULT_RADIUS_M,
       staleAfterS: q.data.staleAfter ?? options.staleAfterS ?? DEFAULT_STALE_AFTER_S,
       principal,
     })
-    res.json({ ...result, incident: { ...result.incident, caseId: q.data.case ?? null } })
+    res.json(candidates)
   })
   return r
 }

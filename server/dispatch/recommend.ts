@@ -17,8 +17,7 @@ export interface RecommendRequest {
 }
 
 export interface RecommendResult {
-  incident: { lon: number; lat: number; gridCode: string | null; neighbourGrids: string[]; onRoadNetwork: boolean }
-  /** How many units got a road time (the shortlist), of which `candidates` are the best n. */
+  /** How many units got a road time (the shortlist), of which `candidates` are the best n (read by the benchmark). */
   shortlisted: number
   candidates: Recommendation[]
 }
@@ -48,11 +47,7 @@ export async function recommendUnits(q: Queryable, router: RoadRouter | null, re
     units.map((u, i) => ({ ...u, leg: legs[i] })),
     { gridCode: grid.code, neighbours: new Set(grid.neighbours), staleAfterS: req.staleAfterS, radiusM: req.radiusM },
   )
-  return {
-    incident: { lon: req.lon, lat: req.lat, gridCode: grid.code, neighbourGrids: grid.neighbours, onRoadNetwork: destination !== null },
-    shortlisted: units.length,
-    candidates: ranked.slice(0, req.n),
-  }
+  return { shortlisted: units.length, candidates: ranked.slice(0, req.n) }
 }
 
 /** Grids closer than this (degrees, ~1 m) count as touching, so slivers between imported polygons do not matter. */

@@ -84,7 +84,7 @@ const iso = (column: string, as: string) => `to_char(i.${column} AT TIME ZONE 'U
 // Never the reporter's contact details, nor the source's idempotency key.
 const FEATURE_COLUMNS = `i.id, i.source, i.category_code AS "categoryCode", i.priority, i.state, i.description, i.address,
   i.media_urls AS "mediaUrls", ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.grid_code AS "gridCode",
-  i.department_code AS "departmentCode", i.assigned_unit_id AS "assignedUnitId",
+  i.department_code AS "departmentCode", i.assigned_unit_id AS "assignedUnitId", ${iso('expected_arrival_at', 'expectedArrivalAt')},
   ${iso('reported_at', 'reportedAt')}, ${iso('filed_at', 'filedAt')}, ${iso('dispatched_at', 'dispatchedAt')},
   ${iso('handled_at', 'handledAt')}, ${iso('reported_back_at', 'reportedBackAt')}, ${iso('verified_at', 'verifiedAt')},
   ${iso('closed_at', 'closedAt')}, ${iso('deadline_at', 'deadlineAt')}, i.reopen_count AS "reopenCount"`
