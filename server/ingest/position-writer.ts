@@ -12,7 +12,8 @@ export interface WriterOptions {
   maxRetryMs: number
   /**
    * Transactions in flight at once. On PostgreSQL (a pool) the next batch is encoded and sent while the previous
-   * one commits; PGlite runs every query on this thread, one at a time, so more would only interleave them.
+   * one commits. PGlite's worker runs one statement at a time, so a second batch would only wait for the first:
+   * measured at 10,000 units, two in flight were no faster than one (7.3–12.3k against 7.3–10.8k fixes/s).
    */
   concurrency: number
 }
@@ -82,8 +83,8 @@ export class PositionWriter {
 
   /**
    * Starts batches while there is room. It first lets the event loop turn once: requests already received get to
-   * queue their fixes, so they share a commit (PGlite answers in microtasks, and without this each fix of a
-   * burst of single-fix requests would get a commit of its own).
+   * queue their fixes, so they share a commit (a fast database answers within a turn or two, and without this
+   * each fix of a burst of single-fix requests would get a commit of its own).
    */
   private schedule(): void {
     if (this.scheduled || this.active >= this.options.concurrency || this.queue.length === 0) return
