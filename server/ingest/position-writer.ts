@@ -13,7 +13,7 @@ export interface WriterOptions {
   /**
    * Transactions in flight at once. On PostgreSQL (a pool) the next batch is encoded and sent while the previous
    * one commits. PGlite's worker runs one statement at a time, so a second batch would only wait for the first:
-   * measured at 10,000 units, two in flight were no faster than one (7.3–12.3k against 7.3–10.8k fixes/s).
+   * measured at 10,000 units under load, two in flight were no faster (one: 7.3–12.3k, two: 7.3–10.8k fixes/s).
    */
   concurrency: number
 }
