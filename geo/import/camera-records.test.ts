@@ -35,20 +35,35 @@ describe('camera records', () => {
       expect.stringMatching(/^line 1: error: missing columns lon, lat, heading_deg, .* \(header: id,name,name_en,lon,lat,/),
     ])
     const header = CAMERA_COLUMNS.header.join(',')
-    const row = (id: string, frigate: string) => `${id},N,,0,0,0,90,10,checkpoint,city,${frigate},,`
-    expect(fromCsv([header, row('A', 'f1'), row('A', 'f2'), row('B', 'f1'), 'C,N,,x,0,0,90,10,checkpoint,city,,,,'].join('\n')).issues).toEqual([
-      'line 5: error: 14 fields, but the header has 13',
+    const row = (id: string, frigate: string) => `${id},N,,0,0,0,90,10,checkpoint,city,${frigate},,,`
+    expect(fromCsv([header, row('A', 'f1'), row('A', 'f2'), row('B', 'f1'), 'C,N,,x,0,0,90,10,checkpoint,city,,,,,'].join('\n')).issues).toEqual([
+      'line 5: error: 15 fields, but the header has 14',
       'line 3, field id: error: A is already used by line 2',
       'line 4, field frigate_name: error: f1 is already used by line 2',
+    ])
+  })
+
+  it('takes a browser stream kind only with an http(s) stream URL', () => {
+    const header = CAMERA_COLUMNS.header.join(',')
+    const row = (id: string, url: string, kind: string) => `${id},N,,0,0,0,90,10,checkpoint,city,,${url},${kind},`
+    const { cameras, issues } = fromCsv([
+      header, row('A', 'https://media.example.org/cam/a/index.m3u8', 'hls'), row('B', 'rtsp://10.0.0.5/s1', 'whep'),
+      row('C', 'https://media.example.org/cam/c/whep', 'webrtc'), row('D', '', 'hls'),
+    ].join('\n'))
+    expect(cameras.map((c) => [c.id, c.stream_kind])).toEqual([['A', 'hls']])
+    expect(issues).toEqual([
+      'line 3, field stream_kind: error: needs an http(s) stream_url (an HLS playlist or a WHEP endpoint)',
+      'line 4, field stream_kind: error: must be one of hls, whep',
+      'line 5, field stream_kind: error: needs an http(s) stream_url (an HLS playlist or a WHEP endpoint)',
     ])
   })
 
   it('notices a header written with semicolons and warns of columns it does not read', () => {
     expect(fromCsv('id;name;lon\n1;a;2\n').issues).toEqual(['line 1: error: fields are separated by ";": save the file with commas'])
     const header = `${CAMERA_COLUMNS.header.join(',')},notes,`
-    expect(fromCsv(`${header}\nA,N,,0,0,0,90,10,checkpoint,city,,,,x,\n`).issues).toEqual([
+    expect(fromCsv(`${header}\nA,N,,0,0,0,90,10,checkpoint,city,,,,,x,\n`).issues).toEqual([
       'line 1, field notes: warning: unknown column, not read',
-      'line 1: warning: column 15 has no name and is not read',
+      'line 1: warning: column 16 has no name and is not read',
     ])
   })
 

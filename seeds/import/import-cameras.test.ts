@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, expect, it } from 'vitest'
 import { describeBackends } from '../../server/testing/backends.ts'
-import { CAMERA_PLACEMENTS, CAMERA_STATUSES } from '../../geo/import/camera-records.ts'
+import { CAMERA_PLACEMENTS, CAMERA_STATUSES, CAMERA_COLUMNS, STREAM_KINDS } from '../../geo/import/camera-records.ts'
 import { formatIssue } from '../../geo/import/import-report.ts'
 import { importFiles, type ImportFile } from './import-files.ts'
 
@@ -19,6 +19,20 @@ describeBackends('cameras import', ({ db }) => {
     const allowed = (column: string) => checks.find((c) => c.def.includes(`(${column} = ANY`))!.def.match(/'[a-z_]+'/g)!.map((s) => s.slice(1, -1))
     expect(allowed('placement')).toEqual([...CAMERA_PLACEMENTS])
     expect(allowed('status')).toEqual([...CAMERA_STATUSES])
+    expect(allowed('stream_kind')).toEqual([...STREAM_KINDS])
+  })
+
+  it('stores how a browser plays a camera, so imported cameras stream on the wall', async () => {
+    const csv = [
+      CAMERA_COLUMNS.header.join(','),
+      'CAM-HLS,Gate,,-56.1995,-34.8995,90,60,80,main_road,city,,https://media.example.org/gate/index.m3u8,hls,online',
+    ].join('\n')
+    expect((await importFiles(db(), [cameras('streams.csv', csv)])).outcome).toBe('written')
+    expect(await rows(`SELECT stream_url, stream_kind FROM camera WHERE id = 'CAM-HLS'`)).toEqual([
+      { stream_url: 'https://media.example.org/gate/index.m3u8', stream_kind: 'hls' },
+    ])
+    // The tests below start from no cameras.
+    await db().query(`DELETE FROM camera WHERE id = 'CAM-HLS'`)
   })
 
   it('rejects a CSV with a bad line, naming the line and the fields, and writes none of it', async () => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../server/db/db.ts'
-import { bulkInsert, type BulkColumn } from '../../server/db/bulk-insert.ts'
+import { bulkInsert } from '../../server/db/bulk-insert.ts'
+import { CAMERA_TABLE_COLUMNS } from '../load/camera-table.ts'
 import { checkCameraRecords, CAMERA_COLUMNS, type CameraRecord } from '../../geo/import/camera-records.ts'
 import type { FileFormat } from '../../geo/import/import-kind.ts'
 import { issue, type ImportIssue } from '../../geo/import/import-report.ts'
@@ -7,21 +8,6 @@ import { recordsFromFile } from '../../geo/import/source-records.ts'
 import { assignGridCodes, regriddedCounts } from './assign-grid-codes.ts'
 import type { CheckedFile } from './checked-file.ts'
 import { upsertSuffix } from './upsert.ts'
-
-const CAMERA_TABLE_COLUMNS: BulkColumn[] = [
-  { name: 'id', type: 'text' },
-  { name: 'name', type: 'text' },
-  { name: 'name_en', type: 'text' },
-  { name: 'geom', type: 'text', expr: 'ST_GeomFromText(v, 4326)' },
-  { name: 'heading_deg', type: 'float4' },
-  { name: 'fov_deg', type: 'float4' },
-  { name: 'range_m', type: 'float4' },
-  { name: 'placement', type: 'text' },
-  { name: 'owner', type: 'text' },
-  { name: 'frigate_name', type: 'text' },
-  { name: 'stream_url', type: 'text' },
-  { name: 'status', type: 'text' },
-]
 
 /** Cameras are added or updated by id; cameras the file does not mention, and their alerts, stay. */
 export async function checkCamerasFile(db: Queryable, format: FileFormat, text: string): Promise<CheckedFile> {
@@ -62,7 +48,7 @@ async function writeCameras(tx: Queryable, cameras: readonly CameraRecord[]): Pr
     CAMERA_TABLE_COLUMNS,
     cameras.map((c) => [
       c.id, c.name, c.name_en, `POINT(${c.lon} ${c.lat})`, c.heading_deg, c.fov_deg, c.range_m, c.placement, c.owner,
-      c.frigate_name, c.stream_url, c.status,
+      c.frigate_name, c.status, c.stream_url, c.stream_kind,
     ]),
     upsertSuffix('id', CAMERA_TABLE_COLUMNS),
   )

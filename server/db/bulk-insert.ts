@@ -15,7 +15,7 @@ export interface BulkColumn {
 export async function bulkInsert(
   q: Queryable,
   table: string,
-  columns: BulkColumn[],
+  columns: readonly BulkColumn[],
   rows: unknown[][],
   suffix = '',
 ): Promise<number> {
@@ -67,7 +67,7 @@ export function numberArray(values: ReadonlyArray<number | null>): string {
 export async function bulkInsertAll<T>(
   q: Queryable,
   table: string,
-  columns: BulkColumn[],
+  columns: readonly BulkColumn[],
   items: Iterable<T> | AsyncIterable<T>,
   toRow: (item: T) => unknown[],
   batchSize = 5000,
