@@ -27,6 +27,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
   let dataDir = ''
   let client: Socket
   let token = ''
+  let dispatcher: { token: string; userId: number }
 
   beforeAll(async () => {
     const test = await openTestDb('postgres')
@@ -36,6 +37,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
     await ensureClientBuilt(CLIENT_DIST, pino({ level: 'silent' }))
     await ensureDemoCity(test.db, { dataDir, incidents: 500, units: 20, cameras: 20 }, pino({ level: 'silent' }))
     ;({ token } = await createTestUser(test.db, { role: 'admin' }))
+    dispatcher = await createTestUser(test.db, { role: 'dispatcher' })
     const dbName = (await test.db.query<{ d: string }>('SELECT current_database() AS d')).rows[0]!.d
     const databaseUrl = new URL(process.env.DATABASE_URL!)
     databaseUrl.pathname = `/${dbName}`
@@ -80,6 +82,26 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
     expect(res.status).toBe(200)
     const f = await Promise.race([frame, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no frame in 5 s')), 5000))])
     expect(f.moves.map((m) => m[0])).toEqual(['unit-0001'])
+  })
+
+  it("disconnects a disabled user's socket on the other process at once", async () => {
+    const watcher = connect(`${urls[1]}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token: dispatcher.token }, reconnection: false })
+    await watcher.emitWithAck('subscribe', { layers: ['units'] })
+    const dropped = new Promise<string>((resolve) => watcher.once('disconnect', resolve))
+    const res = await fetch(`${urls[0]}/api/v1/users/${dispatcher.userId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ disabled: true }),
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const reason = await Promise.race([dropped, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still connected after 5 s')), 5000))])
+    expect(reason).toBe('io server disconnect')
+    const again = connect(`${urls[1]}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token: dispatcher.token }, reconnection: false })
+    await expect(new Promise((resolve, reject) => {
+      again.once('connect', () => resolve('connected'))
+      again.once('connect_error', reject)
+    })).rejects.toThrow()
+    again.close()
   })
 
   it('shuts both processes down cleanly on SIGTERM', async () => {
