@@ -7,6 +7,7 @@
  * The city's units are topped up to the fleet size with synthetic ones (removed at the end), every unit gets a
  * latest position near a random road node, 80 % are available and a fix age between 0 and 330 s (about 9 % stale).
  */
+import { PerformanceObserver } from 'node:perf_hooks'
 import type { Db } from '../server/db/db.ts'
 import type { Principal } from '../server/auth/principal.ts'
 import { loadRoadRouter } from '../server/dispatch/road-router-source.ts'
@@ -57,7 +58,18 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
       ),
     )
     await restamp()
-    const straight = await timeEach(incidents, warmup, (p) => shortlistUnits(db, request(p), SHORTLIST))
+    // The garbage collector's pauses in this process meanwhile, to see whether a slow query waited for one.
+    const pauses: Array<[start: number, end: number]> = []
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration])
+    })
+    gc.observe({ entryTypes: ['gc'] })
+    const starts: number[] = []
+    const straight = await timeEach(incidents, warmup, (p, measured) => {
+      if (measured) starts.push(performance.now())
+      return shortlistUnits(db, request(p), SHORTLIST)
+    })
+    gc.disconnect()
     // A street's dispatcher: the same walk, keeping only units in grids of the incident's street.
     const streets = await Promise.all(incidents.map(async (p) => {
       const r = await db.query<{ s: string }>(
@@ -105,10 +117,9 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
     }
     // The slowest 1 % again, five times each: a tail that repeats is the statement; one that does not, the moment.
     const slowest = straight.map((t, i) => ({ t, i })).sort((a, b) => b.t - a.t).slice(0, Math.max(1, Math.ceil(straight.length / 100)))
-    const again = await Promise.all(slowest.map(async ({ i }) => {
-      const repeats = await timeEach(Array(5).fill(measuredIncidents[i]), 0, (p) => shortlistUnits(db, request(p), SHORTLIST))
-      return Math.min(...repeats)
-    }))
+    const again: number[] = []
+    for (const { i } of slowest) again.push(Math.min(...(await timeEach(Array(5).fill(measuredIncidents[i]), 0, (p) => shortlistUnits(db, request(p), SHORTLIST)))))
+    const gcMs = slowest.map(({ i, t }) => pauses.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, starts[i] + t) - Math.max(a, starts[i])), 0))
 
     const b = summary(baseline)
     const s = summary(straight)
@@ -136,7 +147,7 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
       notes: [
         `ratios are baseline / measured (higher is faster); queries run one at a time on one connection`,
         `straight-line stage inside the database (EXPLAIN ANALYZE, the same ${int(measuredIncidents.length)} incidents): median planning ${ms(summary(plans.planning).p50)} + execution ${ms(summary(plans.execution).p50)}; planning + execution p99 ${ms(summary(plans.total).p99)}, max ${ms(Math.max(...plans.total))}`,
-        `the slowest 1 % of straight-line queries (${slowest.length}): first ${slowest.map((x) => x.t.toFixed(1)).join(', ')} ms; best of 5 re-runs ${again.map((t) => t.toFixed(1)).join(', ')} ms; inside the database ${slowest.map(({ i }) => plans.total[i].toFixed(1)).join(', ')} ms`,
+        `the slowest 1 % of straight-line queries (${slowest.length}): first ${slowest.map((x) => x.t.toFixed(1)).join(', ')} ms; best of 5 re-runs ${again.map((t) => t.toFixed(1)).join(', ')} ms; inside the database ${slowest.map(({ i }) => plans.total[i].toFixed(1)).join(', ')} ms; garbage collection in this process during each ${gcMs.map((t) => t.toFixed(1)).join(', ')} ms (${pauses.length} pauses over the ${int(straight.length)} queries)`,
         `road stage alone (snap incident and 20 units, one reversed search, 20 routes with geometry): ${ms(roadMs)} mean`,
         `road graph: ${int(router.graph.nodeCount)} nodes, ${int(router.edgeCount)} edges, loaded from the tables in ${ms(loadMs)}`,
         `per recommendation: ${(shortlisted / queries).toFixed(1)} units shortlisted, ${(routed / queries).toFixed(2)} of 5 with a road route`,
