@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { distinctColours, launchBrowser, openWatchedPage } from '../../server/testing/browser.ts'
 import { startDemoServer } from '../../server/testing/demo-server.ts'
 import { createTestUser } from '../../server/testing/test-users.ts'
+import { traceLongTasks } from './long-task-trace.ts'
 import type { AnalystProbe } from './main.ts'
 
 const ARTIFACTS = 'test-artifacts'
@@ -58,21 +59,29 @@ describe('analyst page in headless Chromium', () => {
     expect(await distinctColours(page, png)).toBeGreaterThan(100)
 
     const interactionStart = await page.evaluate(() => performance.now())
-    await page.selectOption('select[name=layer]', 'kde')
-    await page.fill('input[name=cellM]', '200')
-    await page.click('button[type=submit]')
-    await page.waitForFunction(() => {
-      const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
-      return (p.ready && p.layer === 'kde') || p.error
-    }, null, { timeout: 60_000 })
+    const traced = await traceLongTasks(page, async () => {
+      await page.selectOption('select[name=layer]', 'kde')
+      await page.fill('input[name=cellM]', '200')
+      await page.click('button[type=submit]')
+      await page.waitForFunction(() => {
+        const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+        return (p.ready && p.layer === 'kde') || p.error
+      }, null, { timeout: 60_000 })
+    })
+    // Read before the screenshot below, which draws a frame of its own.
+    const during = await page.evaluate((t0) => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks.filter(([start]) => start >= t0).map(([, d]) => d), interactionStart)
     const url = new URL(page.url())
     expect(url.searchParams.get('layer')).toBe('kde')
     expect(url.searchParams.get('cellM')).toBe('200')
     expect(url.searchParams.get('from')).toBe('2026-03-03T00:00:00.000Z')
     expect(await page.locator('#legend').innerText()).toMatch(/核密度[\s\S]*h = \d+ m/)
     await page.screenshot({ path: `${ARTIFACTS}/analyst-kde.png` })
-    const during = await page.evaluate((t0) => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks.filter(([start]) => start >= t0).map(([, d]) => d), interactionStart)
-    console.log(`analyst: Gi* → KDE switch, main-thread tasks over 50 ms: ${during.length}, longest ${Math.round(Math.max(0, ...during))} ms (software-rendered Chromium)`)
+    const ms = (v: number) => Math.round(v)
+    console.log(
+      `analyst: Gi* → KDE switch, main-thread tasks over 50 ms: ${during.length}, longest ${ms(Math.max(0, ...during))} ms (software-rendered Chromium); ` +
+        `traced: ${traced.map((t) => `${ms(t.ms)} ms (${ms(t.gpuWaitMs)} waiting for the GPU process, ${ms(t.cpuMs)} on the CPU${t.work ? `; ${t.work}` : ''})`).join(', ') || 'none'}; ` +
+        `longest without GPU waits ${ms(Math.max(0, ...traced.map((t) => t.ms - t.gpuWaitMs)))} ms, most CPU in one task ${ms(Math.max(0, ...traced.map((t) => t.cpuMs)))} ms`,
+    )
     problems.assertClean()
     await context.close()
   })
@@ -90,6 +99,53 @@ describe('analyst page in headless Chromium', () => {
     const legend = await page.locator('#legend').innerText()
     expect(legend).toContain('Increase 99%')
     expect(legend).not.toContain('热点')
+    problems.assertClean()
+    await context.close()
+  })
+
+  it('exports the layer shown as GeoJSON, CSV and PNG and shows a clicked cell\'s figures, all kept by the worker', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, { width: 1400, height: 900 })
+    const drawn = (layer: string) =>
+      page.waitForFunction((l) => {
+        const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+        return (p.ready && p.layer === l) || p.error
+      }, layer, { timeout: 60_000 })
+    const save = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)])
+      return { name: download.suggestedFilename(), body: Buffer.concat(await (await download.createReadStream()).toArray()) }
+    }
+    await page.goto(`${server.url}/analyst?layer=hotspots&${WINDOW}&token=${token}`)
+    await drawn('hotspots')
+    const geojson = await save('#export-geojson')
+    expect(geojson.name).toMatch(/^gridwatch-hotspots-.*\.geojson$/)
+    const fc = JSON.parse(geojson.body.toString()) as { features: Array<{ geometry: { type: string }; properties: Record<string, unknown> }>; meta: { total: number } }
+    expect(fc.features).toHaveLength(grids)
+    expect(fc.features[0].geometry.type).toMatch(/Polygon/)
+    expect(Object.keys(fc.features[0].properties)).toEqual(expect.arrayContaining(['cell', 'count', 'z', 'pFdr', 'class']))
+    expect(fc.meta.total).toBeGreaterThan(0)
+    const csv = (await save('#export-csv')).body.toString().replace(/^\ufeff/, '').split('\n')
+    expect(csv[0]).toMatch(/^cell,count,.*,class$/)
+    expect(csv).toHaveLength(grids + 1)
+    const png = await save('#export-png')
+    expect(png.body.subarray(1, 4).toString()).toBe('PNG')
+
+    // A cell's full figures come from the worker; the map holds only what it colours by.
+    const box = (await page.locator('#map canvas').boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2)
+    await page.waitForSelector('.maplibregl-popup', { timeout: 15_000 })
+    expect(await page.locator('.maplibregl-popup').innerText()).toMatch(/cell[\s\S]*pFdr[\s\S]*class/)
+
+    await page.selectOption('select[name=layer]', 'kde')
+    await page.click('button[type=submit]')
+    await drawn('kde')
+    const kde = (await save('#export-csv')).body.toString().replace(/^\ufeff/, '').split('\n')
+    expect(kde[0]).toBe('row,col,lon,lat,perKm2')
+    expect(kde.length).toBeGreaterThan(10)
+    expect(kde.slice(1).every((l) => /^\d+,\d+,-?\d+\.\d{6},-?\d+\.\d{6},[\d.e-]+$/.test(l))).toBe(true)
+    const recorded = await server.db.query<{ target_type: string; target_id: string }>(
+      `SELECT target_type, target_id FROM audit_log WHERE action = 'export' AND target_type IN ('hotspots', 'kde') ORDER BY id`,
+    )
+    expect(recorded.rows.map((r) => `${r.target_type}.${r.target_id}`)).toEqual(['hotspots.geojson', 'hotspots.csv', 'hotspots.png', 'kde.csv'])
     problems.assertClean()
     await context.close()
   })

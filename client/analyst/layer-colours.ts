@@ -21,6 +21,13 @@ export const HOTSPOT_CLASSES = ['hot-99', 'hot-95', 'hot-90', 'not-significant',
 export const CHANGE_CLASSES = ['increase-99', 'increase-95', 'increase-90', 'not-significant', 'decrease-90', 'decrease-95', 'decrease-99'] as const
 export const SEQUENTIAL = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026']
 
+const rgbOf = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+
+/** `#rrggbb` with an opacity, as `rgba(…)`. */
+export function withAlpha(hex: string, alpha: number): string {
+  return `rgba(${rgbOf(hex).join(',')},${alpha})`
+}
+
 /** Upper bounds of five quantile classes of the values (equal counts per class), ascending and distinct. */
 export function quantileBreaks(values: readonly number[], classes = SEQUENTIAL.length): number[] {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
@@ -35,7 +42,7 @@ export function quantileBreaks(values: readonly number[], classes = SEQUENTIAL.l
 
 /** RGBA pixels of a density raster: transparent at 0, then the sequential ramp up to the maximum. */
 export function densityPixels(values: ArrayLike<number>, max: number): Uint8ClampedArray {
-  const rgb = SEQUENTIAL.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)))
+  const rgb = SEQUENTIAL.map(rgbOf)
   const out = new Uint8ClampedArray(values.length * 4)
   for (let i = 0; i < values.length; i++) {
     const v = max > 0 ? values[i] / max : 0

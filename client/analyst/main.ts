@@ -1,4 +1,4 @@
-import { LngLatBounds, Map as MapLibreMap, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource } from 'maplibre-gl'
+import { Map as MapLibreMap, Popup, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLat } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { lang, t, translatePage, type MessageKey } from '../i18n.ts'
 import { basemapStyle } from '../map/basemap-style.ts'
@@ -8,8 +8,8 @@ import { lastDays, lastMonth, localDate, sameWeeksLastYear } from './window-pres
 import { playbackSteps, type PlaybackUnit } from './playback.ts'
 import { PAI_HEADERS, paiRows, parseKs, type PaiResponse } from './pai-table.ts'
 import { EVALUATION_COLUMNS, evaluationCsv, formatFigure, sortRows, type EvaluationResponse, type FormulaKey } from './evaluation-table.ts'
-import { CHANGE_CLASSES, CLASS_COLOURS, HOTSPOT_CLASSES, SEQUENTIAL } from './layer-colours.ts'
-import type { CellCollection, RasterMeta, WorkerReply } from './analysis.worker.ts'
+import { CHANGE_CLASSES, CLASS_COLOURS, HOTSPOT_CLASSES, SEQUENTIAL, withAlpha } from './layer-colours.ts'
+import type { RasterMeta, WorkerReply, WorkerRequest } from './analysis.worker.ts'
 
 /** Read by the browser tests as `window.__gridwatch`: the current view is drawn (or failed). */
 export interface AnalystProbe {
@@ -44,7 +44,8 @@ let drawnLayer: Layer = view.layer
 let drawnRate: Rate = rateOfView(view)
 /** The window of the last full (not playback) drawing, as the server resolved it: what playback steps through. */
 let fullWindow: { from: Date; to: Date } | null = null
-let shown: { kind: 'cells'; collection: CellCollection } | { kind: 'raster'; raster: RasterMeta } | null = null
+/** The drawing on the map: its worker request id (the worker keeps its data) and how many cells it has. */
+let shown: { id: number; kind: 'cells' | 'raster'; features: number } | null = null
 let fitted = false
 
 const map = new MapLibreMap({
@@ -58,17 +59,32 @@ const map = new MapLibreMap({
 })
 
 // The statistics run on the server; fetching, parsing and colouring run in this worker, never on the page's thread.
-let worker = newWorker()
-let pending: { id: number; resolve: (r: WorkerReply) => void } | null = null
+const worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' })
+const waiting = new Map<number, (r: WorkerReply) => void>()
 let nextId = 1
+/** The drawing in flight, if any. */
+let drawingId = 0
 /** The reply status of a drawing replaced by a newer one before its answer came. */
 const SUPERSEDED = -1
-function newWorker(): Worker {
-  const w = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' })
-  w.onmessage = (e: MessageEvent<WorkerReply>) => {
-    if (pending && e.data.id === pending.id) pending.resolve(e.data)
-  }
-  return w
+/** What the worker answers to a drawing request. */
+type DrawReply = Extract<WorkerReply, { kind: 'cells' | 'raster' } | { ok: false }>
+worker.onmessage = (e: MessageEvent<WorkerReply>) => settle(e.data)
+function settle(reply: WorkerReply): void {
+  waiting.get(reply.id)?.(reply)
+  waiting.delete(reply.id)
+}
+function ask(request: WorkerRequest & { id: number }): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    waiting.set(request.id, resolve)
+    worker.postMessage(request)
+  })
+}
+/** Ends the drawing in flight with `status`, telling the worker to stop it. */
+function stopDrawing(status: number, message: string): void {
+  if (!drawingId) return
+  worker.postMessage({ type: 'cancel', id: drawingId } satisfies WorkerRequest)
+  settle({ id: drawingId, ok: false, status, message })
+  drawingId = 0
 }
 
 fillForm(view)
@@ -98,19 +114,17 @@ for (const b of form.querySelectorAll<HTMLButtonElement>('.presets button')) {
     form.requestSubmit()
   })
 }
-cancelButton.addEventListener('click', () => {
-  worker.terminate()
-  worker = newWorker()
-  pending?.resolve({ id: pending.id, ok: false, status: 0, message: t('analyst.cancelled') })
-})
-document.getElementById('export-geojson')!.addEventListener('click', () => exportGeoJson())
-document.getElementById('export-csv')!.addEventListener('click', () => exportCsv())
+cancelButton.addEventListener('click', () => stopDrawing(0, t('analyst.cancelled')))
+document.getElementById('export-geojson')!.addEventListener('click', () => void exportFile('geojson'))
+document.getElementById('export-csv')!.addEventListener('click', () => void exportFile('csv'))
 document.getElementById('export-png')!.addEventListener('click', () => exportPng())
 
 // The 综合评价 panel: open state and level live in the URL (`eval=grid|department`), so it is part of the shared view.
 const evalPanel = document.getElementById('evaluation')!
 const evalLevel = evalPanel.querySelector<HTMLSelectElement>('select[name=level]')!
 let evaluation: EvaluationResponse | null = null
+/** The request behind the table shown (or coming): a new layer over the same window and filters keeps it. */
+let evaluationUrl = ''
 let evalSort: { id: string; dir: 'asc' | 'desc' } = { id: 'code', dir: 'asc' }
 function setEvaluationInUrl(level: string | null): void {
   const q = new URLSearchParams(location.search)
@@ -154,9 +168,12 @@ evalPanel.querySelector('table')!.addEventListener('click', (e) => {
 async function loadEvaluation(): Promise<void> {
   probe.evaluation = undefined
   const level = evalLevel.value
-  const res = await fetch(evaluationUrlOfView(view, level as 'grid' | 'department'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+  const url = evaluationUrlOfView(view, level as 'grid' | 'department')
+  evaluationUrl = url
+  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
   const body = await res.json().catch(() => null)
   if (!res.ok) {
+    evaluationUrl = ''
     failed(res.status, body?.error?.message ?? `HTTP ${res.status}`)
     return
   }
@@ -336,18 +353,42 @@ async function offerAreaNames(): Promise<void> {
 }
 void offerAreaNames().catch(() => undefined)
 
+/*
+ * Cell outlines are the fill's own antialiasing edge, not a line layer: in software-rendered WebGL a line layer
+ * over a few thousand H3 cells cost more per frame than everything else on the map. The layer's opacity stays 1
+ * (the colours carry it), so the outline keeps its own strength on faint and strong cells alike. No transitions:
+ * a paint change would otherwise redraw the map for 300 ms, and each redraw is a frame the page waits for.
+ */
+const OUTLINE = 'rgba(85,85,85,0.35)'
+const CELL_OPACITY = 0.7
+/** Cells without a significant result recede. */
+const FAINT_OPACITY = 0.15
+const NO_TRANSITION = { duration: 0, delay: 0 }
+/*
+ * Each tile of the cells carries this much (of 512 px) of its neighbours' cells, drawn and then clipped away. The
+ * default 128 made every frame process about twice the cells in view; fills need none of it beyond the edge.
+ */
+const CELL_TILE_BUFFER = 8
 map.on('load', () => {
-  map.addSource('cells', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-  map.addLayer({ id: 'cells-fill', type: 'fill', source: 'cells', paint: { 'fill-color': '#ccc', 'fill-opacity': 0.7 } })
-  map.addLayer({ id: 'cells-line', type: 'line', source: 'cells', paint: { 'line-color': '#555', 'line-width': 0.4, 'line-opacity': 0.5 } })
+  map.addSource('cells', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, buffer: CELL_TILE_BUFFER })
+  map.addLayer({
+    id: 'cells-fill', type: 'fill', source: 'cells',
+    paint: { 'fill-color': '#ccc', 'fill-outline-color': OUTLINE, 'fill-color-transition': NO_TRANSITION, 'fill-outline-color-transition': NO_TRANSITION },
+  })
   map.on('click', 'cells-fill', (e) => {
-    const p = e.features?.[0]?.properties
-    if (!p) return
-    const rows = Object.entries(p).filter(([, v]) => v !== null && v !== 'null')
-    new Popup().setLngLat(e.lngLat).setHTML(`<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('')}</table>`).addTo(map)
+    const cell = e.features?.[0]?.properties?.cell
+    if (typeof cell === 'string' && shown) void showCellPopup(shown.id, cell, e.lngLat)
   })
   void draw()
 })
+
+/** Every figure of a clicked cell, as the worker has it from the API. */
+async function showCellPopup(drawing: number, cell: string, at: LngLat): Promise<void> {
+  const reply = await ask({ type: 'cell', id: nextId++, drawing, cell })
+  if (!reply.ok || reply.kind !== 'cell' || !reply.properties) return
+  const rows = Object.entries(reply.properties).filter(([, v]) => v !== null)
+  new Popup().setLngLat(at).setHTML(`<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('')}</table>`).addTo(map)
+}
 
 async function draw(target: AnalystView = view): Promise<void> {
   probe.ready = false
@@ -355,21 +396,20 @@ async function draw(target: AnalystView = view): Promise<void> {
   const started = performance.now()
   const full = target === view
   if (full) resetPlayback()
-  if (full && !evalPanel.hidden) void loadEvaluation()
+  // Redrawing a table of every grid takes the page's thread for tens of milliseconds: only for a new window or filters.
+  if (full && !evalPanel.hidden && evaluationUrlOfView(view, evalLevel.value as 'grid' | 'department') !== evaluationUrl) void loadEvaluation()
   status.classList.remove('error')
   cancelButton.hidden = false
   const tick = setInterval(() => (status.textContent = `${t('analyst.computing')} ${((performance.now() - started) / 1000).toFixed(1)} s`), 200)
   status.textContent = t('analyst.computing')
-  const id = nextId++
   // A newer drawing (a playback step, a second submit) supersedes one still in flight: it ends quietly.
-  pending?.resolve({ id: pending.id, ok: false, status: SUPERSEDED, message: '' })
-  const reply = await new Promise<WorkerReply>((resolve) => {
-    pending = { id, resolve }
-    worker.postMessage({ id, url: apiUrlOfView(target), rateProperty: RATE_PROPERTIES[rateOfView(target)] })
-  })
+  stopDrawing(SUPERSEDED, '')
+  const id = nextId++
+  drawingId = id
+  const reply = (await ask({ type: 'draw', id, url: apiUrlOfView(target), rateProperty: RATE_PROPERTIES[rateOfView(target)] })) as DrawReply
   clearInterval(tick)
   if (!reply.ok && reply.status === SUPERSEDED) return
-  pending = null
+  drawingId = 0
   cancelButton.hidden = true
   if (!reply.ok) {
     failed(reply.status, reply.message)
@@ -377,10 +417,11 @@ async function draw(target: AnalystView = view): Promise<void> {
   }
   drawnLayer = target.layer
   drawnRate = rateOfView(target)
-  if (reply.kind === 'cells') showCells(reply.collection, reply.breaks)
-  else showRaster(reply.raster, reply.pixels)
+  worker.postMessage({ type: 'shown', id } satisfies WorkerRequest)
+  if (reply.kind === 'cells') showCells(id, reply.cells, reply.meta, reply.breaks, reply.bounds)
+  else showRaster(id, reply.raster, reply.pixels)
   if (full) {
-    const w = reply.kind === 'cells' ? reply.collection.meta : reply.raster
+    const w = reply.kind === 'cells' ? reply.meta : reply.raster
     fullWindow = { from: new Date(String(w.from)), to: new Date(String(w.to)) }
   }
   status.textContent = `${t('analyst.done')} ${((performance.now() - started) / 1000).toFixed(1)} s`
@@ -389,26 +430,25 @@ async function draw(target: AnalystView = view): Promise<void> {
   probe.ready = true
 }
 
-function showCells(fc: CellCollection, breaks: number[]): void {
+function showCells(id: number, cells: GeoJSON.FeatureCollection, m: Record<string, unknown>, breaks: number[], bounds: [number, number, number, number] | null): void {
   removeRaster()
-  shown = { kind: 'cells', collection: fc }
-  ;(map.getSource('cells') as GeoJSONSource).setData(fc as unknown as GeoJSON.FeatureCollection)
+  shown = { id, kind: 'cells', features: cells.features.length }
+  ;(map.getSource('cells') as GeoJSONSource).setData(cells)
+  map.setLayoutProperty('cells-fill', 'visibility', 'visible')
   let colour: ExpressionSpecification
   let rows: Array<[string, string]>
   if (drawnLayer === 'counts') {
     colour = breaks.length
-      ? ['step', ['to-number', ['get', RATE_PROPERTIES[drawnRate]], 0], 'rgba(0,0,0,0)', 1e-9, SEQUENTIAL[0], ...breaks.slice(0, -1).flatMap((b, i) => [b + 1e-9, SEQUENTIAL[i + 1]] as [number, string])]
+      ? ['step', ['to-number', ['get', RATE_PROPERTIES[drawnRate]], 0], 'rgba(0,0,0,0)', 1e-9, withAlpha(SEQUENTIAL[0], CELL_OPACITY), ...breaks.slice(0, -1).flatMap((b, i) => [b + 1e-9, withAlpha(SEQUENTIAL[i + 1], CELL_OPACITY)] as [number, string])]
       : ['literal', 'rgba(0,0,0,0)']
     rows = breaks.map((b, i) => [SEQUENTIAL[i], `≤ ${b.toFixed(1)} ${t(drawnRate === 'km2' ? 'analyst.rate.perKm2' : 'analyst.rate.per1000')}`])
   } else {
     const classes = drawnLayer === 'compare' ? CHANGE_CLASSES : HOTSPOT_CLASSES
-    colour = ['match', ['get', 'class'], ...classes.flatMap((c) => [c, CLASS_COLOURS[c]]), '#f7f7f7'] as unknown as ExpressionSpecification
+    colour = ['match', ['get', 'class'], ...classes.flatMap((c) => [c, withAlpha(CLASS_COLOURS[c], c === 'not-significant' ? FAINT_OPACITY : CELL_OPACITY)]), withAlpha('#f7f7f7', CELL_OPACITY)] as unknown as ExpressionSpecification
     rows = classes.map((c) => [CLASS_COLOURS[c], classLabel(c)])
   }
   map.setPaintProperty('cells-fill', 'fill-color', colour)
-  map.setPaintProperty('cells-fill', 'fill-opacity', ['match', ['get', 'class'], 'not-significant', 0.15, 0.7])
-  probe.features = fc.features.length
-  const m = fc.meta
+  probe.features = cells.features.length
   const notes = [
     `${String(m.from).slice(0, 10)} – ${String(m.to).slice(0, 10)}`,
     `${t('analyst.total')}: ${m.total} · ${t('analyst.cellCount')}: ${m.cellCount}`,
@@ -416,11 +456,17 @@ function showCells(fc: CellCollection, breaks: number[]): void {
     drawnLayer === 'compare' ? `${t('analyst.compareNote')} ${String((m.before as { from: string }).from).slice(0, 10)}` : '',
   ]
   renderLegend(t(`analyst.layer.${drawnLayer}` as MessageKey), rows, notes.filter(Boolean))
-  if (!fitted && fc.features.length) fit(fc)
+  if (!fitted && bounds) {
+    map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: 30, animate: false })
+    fitted = true
+  }
 }
 
-function showRaster(r: RasterMeta, pixels: Uint8ClampedArray): void {
-  shown = { kind: 'raster', raster: r }
+function showRaster(id: number, r: RasterMeta, pixels: Uint8ClampedArray): void {
+  shown = { id, kind: 'raster', features: r.cols * r.rows }
+  // Hidden at once, so the first frame with the density does not draw the cells too; emptied so that they do not
+  // show again for a frame when the next cells layer comes.
+  map.setLayoutProperty('cells-fill', 'visibility', 'none')
   ;(map.getSource('cells') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [] })
   const canvas = document.createElement('canvas')
   canvas.width = r.cols
@@ -432,7 +478,7 @@ function showRaster(r: RasterMeta, pixels: Uint8ClampedArray): void {
   // A canvas source: no image URL to fetch (the page's CSP allows fetches from the server only).
   removeRaster()
   map.addSource('kde', { type: 'canvas', canvas, coordinates, animate: false })
-  map.addLayer({ id: 'kde-raster', type: 'raster', source: 'kde', paint: { 'raster-opacity': 0.85, 'raster-resampling': 'linear' } }, 'cells-fill')
+  map.addLayer({ id: 'kde-raster', type: 'raster', source: 'kde', paint: { 'raster-opacity': 0.85, 'raster-resampling': 'linear', 'raster-fade-duration': 0 } }, 'cells-fill')
   probe.features = r.cols * r.rows
   renderLegend(t('analyst.layer.kde'), SEQUENTIAL.map((c, i) => [c, `${((r.max * (i + 1)) / SEQUENTIAL.length).toFixed(1)} / km²`]), [
     `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)} · ${t('analyst.total')}: ${r.total}`,
@@ -457,17 +503,6 @@ function classLabel(c: string): string {
   if (c === 'not-significant') return t('analyst.class.ns')
   const [dir, level] = c.split('-')
   return `${t(`analyst.class.${dir}` as MessageKey)} ${level}%`
-}
-
-function fit(fc: CellCollection): void {
-  const b = new LngLatBounds()
-  for (const f of fc.features) {
-    const g = f.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
-    const rings = g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0])
-    for (const ring of rings) for (const [x, y] of ring) b.extend([x, y])
-  }
-  map.fitBounds(b, { padding: 30, animate: false })
-  fitted = true
 }
 
 function field(name: string): HTMLInputElement | HTMLSelectElement {
@@ -532,27 +567,12 @@ function fileBase(): string {
   return `gridwatch-${view.layer}-${new Date().toISOString().slice(0, 10)}`
 }
 
-function exportGeoJson(): void {
-  if (shown?.kind !== 'cells') return
-  void download(`${fileBase()}.geojson`, new Blob([JSON.stringify(shown.collection)], { type: 'application/geo+json' }), view.layer, shown.collection.features.length)
-}
-
-function exportCsv(): void {
-  if (!shown) return
-  let lines: string[]
-  if (shown.kind === 'cells') {
-    const keys = [...new Set(shown.collection.features.flatMap((f) => Object.keys(f.properties)))]
-    const cell = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))
-    lines = [keys.join(','), ...shown.collection.features.map((f) => keys.map((k) => cell(f.properties[k])).join(','))]
-  } else {
-    const r = shown.raster
-    lines = ['row,col,lon,lat,perKm2']
-    const dLon = (r.east - r.west) / r.cols, dLat = (r.north - r.south) / r.rows
-    r.values.forEach((v, i) => {
-      if (v > 0) lines.push(`${Math.floor(i / r.cols)},${i % r.cols},${(r.west + ((i % r.cols) + 0.5) * dLon).toFixed(6)},${(r.north - (Math.floor(i / r.cols) + 0.5) * dLat).toFixed(6)},${v}`)
-    })
-  }
-  void download(`${fileBase()}.csv`, new Blob([`\ufeff${lines.join('\n')}`], { type: 'text/csv' }), view.layer, lines.length - 1)
+/** A GeoJSON or CSV file of the drawing shown, made by the worker that holds its data. */
+async function exportFile(format: 'geojson' | 'csv'): Promise<void> {
+  if (!shown || (format === 'geojson' && shown.kind !== 'cells')) return
+  const reply = await ask({ type: 'export', id: nextId++, drawing: shown.id, format })
+  if (!reply.ok) failed(reply.status, reply.message)
+  else if (reply.kind === 'file') await download(`${fileBase()}.${format}`, reply.blob, view.layer, reply.rows)
 }
 
 /** The map as drawn, with the legend, a title, the window and the data-source note painted on. */
@@ -583,5 +603,5 @@ function exportPng(): void {
     g.fillStyle = el.classList.contains('note') ? '#b8c2d6' : '#fff'
     g.fillText(el.textContent ?? '', sw ? 40 : 20, y)
   })
-  out.toBlob((blob) => blob && void download(`${fileBase()}.png`, blob, view.layer, shown?.kind === 'cells' ? shown.collection.features.length : 0), 'image/png')
+  out.toBlob((blob) => blob && void download(`${fileBase()}.png`, blob, view.layer, shown?.kind === 'cells' ? shown.features : 0), 'image/png')
 }
