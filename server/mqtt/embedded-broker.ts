@@ -17,15 +17,15 @@ export interface EmbeddedBroker {
   /** The aedes instance (events, connected clients). */
   aedes: Aedes
   port: number
-  /** How a client on this machine reaches it (what our own ingest client connects to). */
+  /** How a client on this machine reaches it (gridwatch's own simulator connects there). */
   url: string
   close(): Promise<void>
 }
 
 /**
  * An MQTT 3.1.1 broker inside the server (aedes, in-memory sessions), for when no MQTT_URL is configured:
- * phones and a Frigate can connect to gridwatch with nothing else installed. Gridwatch's own client connects
- * to it over loopback exactly as to an external broker, so both paths run the same adapters.
+ * phones and a Frigate can connect to gridwatch with nothing else installed. What it takes in goes to the same
+ * adapters as an external broker's messages, through the access hooks it is given (server/mqtt/publish-ingest.ts).
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker({ ...opts.access })

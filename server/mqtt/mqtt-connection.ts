@@ -1,5 +1,6 @@
 import { connect, type IClientOptions } from 'mqtt'
 import type { Logger } from '../logger.ts'
+import { KeyedSeries } from './keyed-series.ts'
 
 export interface MqttConnectionOptions {
   url: string
@@ -79,7 +80,7 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
   let unanswered: Array<{ messageId: number; ack: boolean | null }> = []
   let inFlight = 0
   let paused: (() => void) | null = null
-  const tails = new Map<string, Promise<unknown>>()
+  const byTopic = new KeyedSeries()
   client.on('close', () => {
     connection++
     unanswered = []
@@ -104,10 +105,8 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
     if (entry) unanswered.push(entry)
     const on = connection
     inFlight++
-    const handled = (tails.get(topic) ?? Promise.resolve()).then(() => opts.deliver(topic, payload))
-    tails.set(topic, handled)
+    const handled = byTopic.run(topic, () => opts.deliver(topic, payload))
     void handled.then((ack) => {
-      if (tails.get(topic) === handled) tails.delete(topic)
       inFlight--
       if (paused && inFlight < maxInFlight) {
         const resume = paused

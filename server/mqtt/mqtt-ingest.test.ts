@@ -327,6 +327,52 @@ describe('MQTT ingest without MQTT_URL', () => {
     }
   })
 
+  it("answers a phone's publish only once it is stored, in the order each client sent, also while shutting down", async () => {
+    // The sink holds each device's fixes until the test lets them through, as a slow commit would.
+    const gates = new Map<string, () => void>()
+    const stored: string[] = []
+    const ingest = (await startMqttIngest({
+      port: 0, host: '127.0.0.1', feeds: new FeedHealth(), log, deviceKeys,
+      positions: {
+        submit: (f: readonly PositionFix[]) => new Promise<void>((resolve) => gates.set(f[0].deviceId, () => (stored.push(f[0].deviceId), resolve()))),
+      },
+      alerts: { submit: async () => undefined, hasSource: async () => false },
+    }))!
+    const settled = (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 300))])
+    try {
+      const phone = await connectAsync(`mqtt://127.0.0.1:${ingest.status().port}`, { clientId: 'phone-p7', username: 'unit-0007', password: KEY })
+      const acked = phone.publishAsync('owntracks/patrol/unit-0007', JSON.stringify(ownTracks), { qos: 1 })
+      await vi.waitFor(() => expect(gates.has('unit-0007')).toBe(true), { timeout: 5000, interval: 10 })
+      expect(await settled(acked)).toBe(false)
+      gates.get('unit-0007')!()
+      expect(await settled(acked)).toBe(true)
+      await phone.endAsync()
+
+      // One client, two topics: the second is stored first, but its PUBACK waits for the first one's.
+      const simulator = await connectAsync(ingest.embeddedUrl!, { clientId: 'sim', reconnectPeriod: 0 })
+      const first = simulator.publishAsync('owntracks/sim/unit-0001', JSON.stringify(ownTracks), { qos: 1 })
+      const second = simulator.publishAsync('owntracks/sim/unit-0002', JSON.stringify(ownTracks), { qos: 1 })
+      await vi.waitFor(() => expect(gates.has('unit-0002')).toBe(true), { timeout: 5000, interval: 10 })
+      gates.get('unit-0002')!()
+      expect(await settled(second)).toBe(false)
+      gates.get('unit-0001')!()
+      expect(await Promise.all([settled(first), settled(second)])).toEqual([true, true])
+      expect(stored).toEqual(['unit-0007', 'unit-0002', 'unit-0001'])
+
+      // Shut down while a message waits for its commit: the router lets it finish, and its PUBACK goes out before
+      // the broker closes.
+      const pending = simulator.publishAsync('owntracks/sim/unit-0003', JSON.stringify(ownTracks), { qos: 1 })
+      await vi.waitFor(() => expect(gates.has('unit-0003')).toBe(true), { timeout: 5000, interval: 10 })
+      const closing = ingest.close()
+      gates.get('unit-0003')!()
+      expect(await settled(pending)).toBe(true)
+      await closing
+      simulator.end(true)
+    } finally {
+      await ingest.close()
+    }
+  })
+
   it('is off with MQTT_PORT=off and no MQTT_URL', async () => {
     const sinks = { positions: { submit: async () => undefined }, alerts: { submit: async () => undefined, hasSource: async () => false } }
     expect(await startMqttIngest({ port: 'off', host: '127.0.0.1', feeds: new FeedHealth(), log, deviceKeys, ...sinks })).toBeNull()

@@ -5,6 +5,7 @@ import { mqttAccess, newInternalCredential, type MqttAccessOptions, type MqttCre
 import type { DeviceKeys } from '../auth/device-keys.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 import { connectMqtt, redactUrl, type MqttConnection } from './mqtt-connection.ts'
+import { publishIngest } from './publish-ingest.ts'
 import { frigateRoutes, ownTracksRoute, type AlertSink, type FrigateFeedOptions, type PositionSink } from './mqtt-feeds.ts'
 import { TopicRouter } from './topic-router.ts'
 
@@ -63,9 +64,11 @@ export interface MqttIngest {
 }
 
 /**
- * Position and camera-alert ingest over MQTT: OwnTracks and Frigate, from the broker at MQTT_URL or, without
- * one, from the embedded broker, to which our client connects over loopback like any other. Returns null when
- * MQTT is off. Close it before the position writer: messages in flight are still committing.
+ * Position and camera-alert ingest over MQTT: OwnTracks and Frigate, through the same topic router, from the
+ * broker at MQTT_URL (our client subscribes, and acknowledges each message after its commit) or, without one,
+ * from the embedded broker, which hands each publish to the router before it acknowledges it
+ * (publish-ingest.ts). Returns null when MQTT is off. Close it before the position writer: messages in flight
+ * are still committing.
  */
 export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttIngest | null> {
   if (!opts.url && opts.port === 'off') {
@@ -76,41 +79,47 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     [ownTracksRoute(opts.positions), ...(await frigateRoutes(opts.alerts, opts.frigate))],
     { feeds: opts.feeds, log: opts.log.child({ component: 'mqtt-ingest' }), prefix: opts.topicPrefix },
   )
-  const internal = newInternalCredential()
-  const broker: EmbeddedBroker | null = opts.url
-    ? null
-    : await startEmbeddedBroker({
-      port: opts.port as number, host: opts.host, log: opts.log,
-      access: mqttAccess({
-        deviceKeys: opts.deviceKeys, internal, frigate: opts.frigateCredential,
-        frigateTopic: opts.frigate?.topic, topicPrefix: opts.topicPrefix, audit: opts.audit,
-      }),
-    })
-  const url = opts.url ?? withCredential(broker!.url, internal)
-  let connection: MqttConnection
-  try {
-    connection = connectMqtt({
-      url,
-      clientId: opts.clientId ?? `gridwatch-${hostname()}`,
-      subscriptions: router.subscriptions,
-      deliver: (topic, payload) => router.deliver(topic, payload),
-      log: opts.log,
-    })
-  } catch (err) {
-    await broker?.close()
-    throw err
-  }
-
+  const deliver = (topic: string, payload: Buffer) => router.deliver(topic, payload)
   let closing: Promise<void> | undefined
+  if (opts.url) {
+    const connection: MqttConnection = connectMqtt({
+      url: opts.url, clientId: opts.clientId ?? `gridwatch-${hostname()}`, subscriptions: router.subscriptions, deliver, log: opts.log,
+    })
+    return {
+      ready: connection.ready,
+      status: () => ({ broker: 'external', url: redactUrl(opts.url!), port: null, connected: connection.connected() }),
+      embeddedUrl: null,
+      close: () =>
+        (closing ??= (async () => {
+          await router.close()
+          await connection.close()
+        })()),
+    }
+  }
+  const internal = newInternalCredential()
+  const access = mqttAccess({
+    deviceKeys: opts.deviceKeys, internal, frigate: opts.frigateCredential,
+    frigateTopic: opts.frigate?.topic, topicPrefix: opts.topicPrefix, audit: opts.audit,
+  })
+  const ingest = publishIngest(access.authorizePublish!, deliver)
+  const broker: EmbeddedBroker = await startEmbeddedBroker({
+    port: opts.port as number, host: opts.host, log: opts.log, access: { ...access, authorizePublish: ingest.authorizePublish },
+  })
+  let open = true
+  // For gridwatch's own clients (the simulator): they publish as anyone may, through the same hook.
+  const url = withCredential(broker.url, internal)
   return {
-    ready: connection.ready,
-    status: () => ({ broker: broker ? 'embedded' : 'external', url: redactUrl(url), port: broker?.port ?? null, connected: connection.connected() }),
-    embeddedUrl: broker ? url : null,
+    ready: Promise.resolve(),
+    status: () => ({ broker: 'embedded', url: redactUrl(url), port: broker.port, connected: open }),
+    embeddedUrl: url,
     close: () =>
       (closing ??= (async () => {
+        open = false
+        // The router first: what is committing finishes and is acknowledged; what is not taken any more is
+        // refused, and its device sends it again to the next start.
         await router.close()
-        await connection.close()
-        await broker?.close()
+        await ingest.answered()
+        await broker.close()
       })()),
   }
 }
