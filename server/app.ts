@@ -64,7 +64,7 @@ export function createApp({ db, config, log, pipeline, incidents, alerts, snapsh
   const app = express()
   app.disable('x-powered-by')
   // Headers, req.principal and the audit of writes come before every route.
-  mountSecurity(app, security)
+  mountSecurity(app, security, config.MEDIA_ORIGINS)
   // Ingest first: its routes parse their own bodies, with limits sized for each protocol.
   app.use(ingestRouter(pipeline, security.deviceKeys, feeds))
   // Open311 parses its own bodies too, and answers errors in Open311's format.
@@ -87,7 +87,7 @@ export function createApp({ db, config, log, pipeline, incidents, alerts, snapsh
   } }))
   app.use(basemapRouter(config.basemapDir))
   if (publishAlert) app.use(alertAcknowledgeRouter({ db, publish: publishAlert }))
-  app.use(videoRouter({ db, snapshots, videoDir: join(config.dataDir, 'video'), localStreams: localStreams ?? (() => new Set()) }))
+  app.use(videoRouter({ db, snapshots, videoDir: join(config.dataDir, 'video'), localStreams: localStreams ?? (() => new Set()), mediaOrigins: config.MEDIA_ORIGINS }))
   app.use(pageGate(security.auth, CLIENT_DIST))
   if (existsSync(CLIENT_DIST)) app.use(express.static(CLIENT_DIST, { extensions: ['html'] }))
   app.use(notFoundHandler)

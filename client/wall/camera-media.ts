@@ -137,12 +137,18 @@ function playHls(video: HTMLVideoElement, url: string, failed: () => void): Play
 
 /**
  * WebRTC by WHEP (what go2rtc and MediaMTX serve): POST our SDP offer, get the answer, receive only. The session
- * is deleted on the server when the tile goes.
+ * is deleted on the server when the tile goes, and when the page goes (a wall reloading), so the media server does
+ * not keep sending to a viewer who is no longer there.
  */
 function playWhep(video: HTMLVideoElement, url: string, failed: () => void): Player {
   const pc = new RTCPeerConnection()
   let stopped = false
   let resource: string | null = null
+  const release = () => {
+    // keepalive: the request outlives the page when it is sent on the way out.
+    if (resource) void fetch(resource, { method: 'DELETE', keepalive: true }).catch(() => undefined)
+    resource = null
+  }
   pc.addTransceiver('video', { direction: 'recvonly' })
   pc.addTransceiver('audio', { direction: 'recvonly' })
   pc.addEventListener('track', (e) => {
@@ -159,6 +165,8 @@ function playWhep(video: HTMLVideoElement, url: string, failed: () => void): Pla
     if (res.status !== 201 && res.status !== 200) throw new Error(`WHEP ${res.status}`)
     const location = res.headers.get('Location')
     resource = location ? new URL(location, new URL(url, window.location.href)).href : null
+    // Gone while the server was answering: its new session is not wanted.
+    if (stopped) return release()
     const answer = await res.text()
     if (stopped) return
     await pc.setRemoteDescription({ type: 'answer', sdp: answer })
@@ -166,15 +174,16 @@ function playWhep(video: HTMLVideoElement, url: string, failed: () => void): Pla
   negotiate().catch(() => {
     if (!stopped) failed()
   })
-  return {
-    stop() {
-      stopped = true
-      pc.close()
-      video.srcObject = null
-      video.remove()
-      if (resource) void fetch(resource, { method: 'DELETE' }).catch(() => undefined)
-    },
+  const stop = () => {
+    stopped = true
+    window.removeEventListener('pagehide', stop)
+    pc.close()
+    video.srcObject = null
+    video.remove()
+    release()
   }
+  window.addEventListener('pagehide', stop)
+  return { stop }
 }
 
 /** Until ICE gathering completes (WHEP without trickle), or the time is up and we go with what we have. */

@@ -32,28 +32,32 @@ export function createSecurity(db: Db, config: Config, log: Logger): AppSecurity
 }
 
 /**
- * The pages load only their own scripts, styles, tiles and fonts, and talk only to us. MapLibre starts its
- * workers from blob: URLs and draws sprites and glyphs through blob:/data: images; MapLibre and deck.gl set
- * element styles from script, which needs 'unsafe-inline' for style attributes only (no inline script anywhere).
- * No upgrade-insecure-requests: a wall on the LAN reaches us over plain HTTP.
+ * The pages load only their own scripts, styles, tiles and fonts, and talk only to us and to the media servers
+ * listed in MEDIA_ORIGINS (a WHEP offer is a fetch, HLS playlists and segments are fetched by hls.js, a native HLS
+ * player loads them as media). MapLibre starts its workers from blob: URLs and draws sprites and glyphs through
+ * blob:/data: images; MapLibre and deck.gl set element styles from script, which needs 'unsafe-inline' for style
+ * attributes only (no inline script anywhere). No upgrade-insecure-requests: a wall on the LAN reaches us over
+ * plain HTTP.
  */
-const CSP = {
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    styleSrcAttr: ["'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:'],
-    fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    workerSrc: ["'self'", 'blob:'],
-    mediaSrc: ["'self'", 'blob:'],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
+export function contentSecurityPolicy(mediaOrigins: readonly string[]) {
+  return {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      styleSrcAttr: ["'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", ...mediaOrigins],
+      workerSrc: ["'self'", 'blob:'],
+      mediaSrc: ["'self'", 'blob:', ...mediaOrigins],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  }
 }
 
 /**
@@ -61,8 +65,8 @@ const CSP = {
  * audit of every write. Mounted first, before every router. CORS stays closed: no Access-Control-Allow-* header is
  * ever sent, so browsers keep other sites' scripts from reading our answers.
  */
-export function mountSecurity(app: Express, security: AppSecurity): void {
-  app.use(helmet({ contentSecurityPolicy: CSP }))
+export function mountSecurity(app: Express, security: AppSecurity, mediaOrigins: readonly string[] = []): void {
+  app.use(helmet({ contentSecurityPolicy: contentSecurityPolicy(mediaOrigins) }))
   app.locals.audit = security.audit
   app.use(security.auth.middleware())
   app.use(auditWrites())

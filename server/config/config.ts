@@ -52,12 +52,38 @@ const ConfigSchema = z.object({
   /** How often overrun steps get supervision orders and overrun orders are escalated. */
   SUPERVISION_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(30),
   SIMULATOR: onOff.default('on'),
+  /**
+   * Origins of the media servers (MediaMTX, go2rtc) whose HLS or WHEP URLs cameras may use, comma-separated, e.g.
+   * `http://10.0.0.5:8889,https://media.example`: the pages' Content-Security-Policy lets the browser reach these
+   * and no others, and a camera whose stream lives elsewhere is shown by its snapshot instead.
+   */
+  MEDIA_ORIGINS: z.string().default('').transform(mediaOrigins),
   /** Local ffmpeg test streams for cameras whose stream URL is `/video/<id>/index.m3u8` (needs ffmpeg on PATH). */
   VIDEO_TEST_STREAMS: onOff.default('on'),
   SIM_UNITS: z.coerce.number().int().min(0).max(20_000).default(200),
   SEED_INCIDENTS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
+
+/** `http(s)://host[:port]` entries, as the browser spells an origin; anything else is a configuration error. */
+function mediaOrigins(list: string, ctx: z.RefinementCtx): string[] {
+  const origins: string[] = []
+  for (const entry of list.split(',').map((e) => e.trim()).filter(Boolean)) {
+    let url: URL | null = null
+    try {
+      url = new URL(entry)
+    } catch {
+      // reported below
+    }
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+    if (!url || !bare || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin (http(s)://host[:port], no path)` })
+      continue
+    }
+    origins.push(url.origin)
+  }
+  return [...new Set(origins)]
+}
 
 export type RawConfig = z.infer<typeof ConfigSchema>
 

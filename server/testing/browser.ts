@@ -16,8 +16,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 // Schemes that never reach the network.
 const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:'])
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+/** @param extraArgs more Chromium switches, for a test that needs them (e.g. WebRTC's). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] })
 }
 
 function isLocalUrl(url: string): boolean {

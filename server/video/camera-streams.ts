@@ -14,10 +14,16 @@ const STORED_SNAPSHOT = `a.snapshot_url LIKE '/api/v1/camera-alerts/%/snapshot.j
 
 /**
  * The stream a browser can play from a camera's configured URL and kind, or null. A local test stream counts
- * only while it is being written; a remote one only over http(s) and without credentials in the URL (those
- * belong to NVRs, and a browser refuses them in fetches anyway).
+ * only while it is being written; a remote one only over http(s), without credentials in the URL (those belong to
+ * NVRs, and a browser refuses them in fetches anyway), and on a media server listed in MEDIA_ORIGINS: the pages'
+ * Content-Security-Policy lets the browser reach those origins only, so any other would just fail in the console.
  */
-export function playableStream(url: string | null, kind: string | null, localRunning: ReadonlySet<string>): Omit<CameraView, 'cameraId'> | null {
+export function playableStream(
+  url: string | null,
+  kind: string | null,
+  localRunning: ReadonlySet<string>,
+  mediaOrigins: ReadonlySet<string>,
+): Omit<CameraView, 'cameraId'> | null {
   if (!url || (kind !== 'hls' && kind !== 'whep')) return null
   const local = localStreamCamera(url)
   if (local !== null) return kind === 'hls' && localRunning.has(local) ? { kind, url } : null
@@ -28,12 +34,17 @@ export function playableStream(url: string | null, kind: string | null, localRun
     return null
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null
-  if (parsed.username || parsed.password) return null
+  if (parsed.username || parsed.password || !mediaOrigins.has(parsed.origin)) return null
   return { kind, url }
 }
 
 /** Every camera in the principal's jurisdiction that can be shown live, one view each (stream first). */
-export async function cameraViews(q: Queryable, principal: Principal, localRunning: ReadonlySet<string>): Promise<CameraView[]> {
+export async function cameraViews(
+  q: Queryable,
+  principal: Principal,
+  localRunning: ReadonlySet<string>,
+  mediaOrigins: ReadonlySet<string>,
+): Promise<CameraView[]> {
   const params: unknown[] = []
   const scope = areaScope(principal, 'c.grid_code', params)
   const r = await q.query<{ id: string; url: string | null; kind: string | null; snapshot: boolean }>(
@@ -47,7 +58,7 @@ export async function cameraViews(q: Queryable, principal: Principal, localRunni
   )
   const views: CameraView[] = []
   for (const row of r.rows) {
-    const stream = playableStream(row.url, row.kind, localRunning)
+    const stream = playableStream(row.url, row.kind, localRunning, mediaOrigins)
     if (stream) views.push({ cameraId: row.id, ...stream })
     else if (row.snapshot) views.push({ cameraId: row.id, kind: 'snapshot', url: cameraSnapshotPath(row.id) })
   }

@@ -33,6 +33,7 @@ const CAMERAS: Array<[id: string, grid: string, url: string | null, kind: string
   ['cam-0012', FIXTURE_GRIDS.east, 'https://media.example.org/api/whep?src=cam12', 'whep'],
   ['cam-0013', FIXTURE_GRIDS.east, 'rtsp://admin:secret@10.0.0.1/stream1', null],
   ['cam-0014', FIXTURE_GRIDS.east, 'https://user:pw@nvr.example.org/cam14/index.m3u8', 'hls'],
+  // A media server not in MEDIA_ORIGINS: the browser may not reach it, so it is not offered.
   ['cam-0015', FIXTURE_GRIDS.east, 'http://127.0.0.1:8888/cam15/index.m3u8', 'hls'],
   ['cam-0016', FIXTURE_GRIDS.east, null, null],
 ]
@@ -74,7 +75,7 @@ describeBackends('video routes', ({ db }) => {
     writeFileSync(join(video, 'cam-0001', '.label.txt'), 'label')
     const app = express.Router()
     app.use(asHeader)
-    ;({ close, url: base } = await listenRouters(app, videoRouter({ db: db(), snapshots, videoDir: video, localStreams: () => running })))
+    ;({ close, url: base } = await listenRouters(app, videoRouter({ db: db(), snapshots, videoDir: video, localStreams: () => running, mediaOrigins: ['https://media.example.org'] })))
   })
   afterAll(async () => {
     await close()
@@ -88,7 +89,6 @@ describeBackends('video routes', ({ db }) => {
       { cameraId: 'cam-0001', kind: 'hls', url: '/video/cam-0001/index.m3u8' },
       { cameraId: 'cam-0002', kind: 'snapshot', url: '/api/v1/cameras/cam-0002/snapshot.jpg' },
       { cameraId: 'cam-0012', kind: 'whep', url: 'https://media.example.org/api/whep?src=cam12' },
-      { cameraId: 'cam-0015', kind: 'hls', url: 'http://127.0.0.1:8888/cam15/index.m3u8' },
       { cameraId: 'cam-0016', kind: 'snapshot', url: '/api/v1/cameras/cam-0016/snapshot.jpg' },
     ])
   })
@@ -138,15 +138,21 @@ describeBackends('video routes', ({ db }) => {
   })
 })
 
-it('plays only http(s) HLS or WHEP without credentials, and local streams only while they run', () => {
+it('plays only http(s) HLS or WHEP without credentials on a listed media server, and local streams only while they run', () => {
   const none = new Set<string>()
-  expect(playableStream('/video/cam-0001/index.m3u8', 'hls', new Set(['cam-0001']))).toEqual({ kind: 'hls', url: '/video/cam-0001/index.m3u8' })
-  expect(playableStream('/video/cam-0001/index.m3u8', 'hls', none)).toBeNull()
-  expect(playableStream('/video/cam-0001/index.m3u8', 'whep', new Set(['cam-0001']))).toBeNull()
-  expect(playableStream('https://go2rtc.local:1984/api/webrtc?src=x', 'whep', none)).toEqual({ kind: 'whep', url: 'https://go2rtc.local:1984/api/webrtc?src=x' })
-  expect(playableStream('rtsp://cam/1', 'hls', none)).toBeNull()
-  expect(playableStream('https://a:b@cam/1.m3u8', 'hls', none)).toBeNull()
-  expect(playableStream('https://cam/1.m3u8', null, none)).toBeNull()
-  expect(playableStream('/other/path.m3u8', 'hls', none)).toBeNull()
-  expect(playableStream(null, 'hls', none)).toBeNull()
+  const media = new Set(['https://go2rtc.local:1984', 'http://10.0.0.5:8889'])
+  expect(playableStream('/video/cam-0001/index.m3u8', 'hls', new Set(['cam-0001']), none)).toEqual({ kind: 'hls', url: '/video/cam-0001/index.m3u8' })
+  expect(playableStream('/video/cam-0001/index.m3u8', 'hls', none, media)).toBeNull()
+  expect(playableStream('/video/cam-0001/index.m3u8', 'whep', new Set(['cam-0001']), media)).toBeNull()
+  expect(playableStream('https://go2rtc.local:1984/api/webrtc?src=x', 'whep', none, media)).toEqual({ kind: 'whep', url: 'https://go2rtc.local:1984/api/webrtc?src=x' })
+  expect(playableStream('http://10.0.0.5:8889/cam1/whep', 'whep', none, media)).toEqual({ kind: 'whep', url: 'http://10.0.0.5:8889/cam1/whep' })
+  // Not a listed origin: another port, another scheme, no list at all.
+  expect(playableStream('http://10.0.0.5:8888/cam1/index.m3u8', 'hls', none, media)).toBeNull()
+  expect(playableStream('http://go2rtc.local:1984/api/webrtc?src=x', 'whep', none, media)).toBeNull()
+  expect(playableStream('https://go2rtc.local:1984/api/webrtc?src=x', 'whep', none, none)).toBeNull()
+  expect(playableStream('rtsp://cam/1', 'hls', none, new Set(['rtsp://cam']))).toBeNull()
+  expect(playableStream('https://a:b@go2rtc.local:1984/1.m3u8', 'hls', none, media)).toBeNull()
+  expect(playableStream('https://go2rtc.local:1984/1.m3u8', null, none, media)).toBeNull()
+  expect(playableStream('/other/path.m3u8', 'hls', none, media)).toBeNull()
+  expect(playableStream(null, 'hls', none, media)).toBeNull()
 })

@@ -53,14 +53,17 @@ export interface VideoRoutesDeps {
   videoDir: string
   /** Cameras whose local test stream is being written right now. */
   localStreams: () => ReadonlySet<string>
+  /** MEDIA_ORIGINS: the media servers whose streams browsers may be sent to. */
+  mediaOrigins: readonly string[]
 }
 
-export function videoRouter({ db, snapshots, videoDir, localStreams }: VideoRoutesDeps): Router {
+export function videoRouter({ db, snapshots, videoDir, localStreams, mediaOrigins }: VideoRoutesDeps): Router {
   const r = Router()
+  const origins = new Set(mediaOrigins)
   const watch = requireRole(...VIDEO_ROLES)
 
   r.get('/api/v1/camera-streams', watch, async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ streams: await cameraViews(db, principalOf(req), localStreams()) })
+    res.set('Cache-Control', 'no-store').json({ streams: await cameraViews(db, principalOf(req), localStreams(), origins) })
   })
 
   r.get('/api/v1/cameras/:id/snapshot.jpg', watch, async (req, res) => {
