@@ -161,7 +161,8 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
     // (d) MQTT — the slot for the MQTT ingest (server/mqtt). Runs when the server starts an MQTT ingest and
     // exposes it as `running.mqtt` with the embedded broker's URL; otherwise the row says why it was skipped.
     let mqttSkipped: string | undefined
-    const mqttFixes = fixesOfFirstUnits(fixes, units, Math.ceil(mqttRows / Math.ceil(rows / unitCount)))
+    // The first seconds of every unit's track: as many phones as units, each sending its next fixes.
+    const mqttFixes = fixes.slice(0, mqttRows)
     const mqttLabel = `${int(new Set(mqttFixes.map((f) => f.u)).size)} devices, each its own connection, ${MQTT_IN_FLIGHT} in flight`
     await measure(`MQTT OwnTracks, QoS 1, embedded broker (${mqttLabel})`, mqttFixes.length, new Set(mqttFixes.map((f) => f.u)).size, async (clock) =>
       viaServer(db, { MQTT_PORT: '0' }, async (running) => {
@@ -180,7 +181,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
       const run = `gw-bench-${process.pid}`
       // Mosquitto keeps at most max_queued_messages (default 1,000) waiting for a subscriber beyond its in-flight
       // window and drops the rest of a burst, QoS 1 or not: the burst stays within that.
-      const externalFixes = fixesOfFirstUnits(fixes, units, Math.floor(1000 / Math.ceil(rows / unitCount)))
+      const externalFixes = fixes.slice(0, 1000)
       const externalUnits = new Set(externalFixes.map((f) => f.u)).size
       await measure(`MQTT OwnTracks, QoS 1, external broker ${externalMqtt} (${int(externalUnits)} devices)`, externalFixes.length, externalUnits, async (clock) =>
         viaServer(db, { MQTT_URL: externalMqtt, MQTT_CLIENT_ID: run, MQTT_TOPIC_PREFIX: `${run}/` }, async (running) => {
@@ -245,12 +246,6 @@ function report(
   if (o.mqttSkipped) notes.push(`MQTT skipped: ${o.mqttSkipped}`)
   notes.push('CPU figures are % of one core over the run; "machine" is the share of all cores busy, whoever used them (other work on the machine included).')
   return { name: 'ingest', title: `positions persisted end to end per second (history + latest), vs raw COPY [${o.backend}]`, rows, notes }
-}
-
-/** Every fix of the first `n` units, in time order: whole devices, so each one's track is complete. */
-function fixesOfFirstUnits(fixes: Fix[], units: BenchUnit[], n: number): Fix[] {
-  const chosen = new Set(units.slice(0, n))
-  return fixes.filter((f) => chosen.has(f.u))
 }
 
 /**
