@@ -88,17 +88,24 @@ export async function wallFramesBench({ args, city, log }: BenchContext): Promis
       const staticRuns: number[][] = []
       const liveRuns: number[][] = []
       const moves = { before: 0, after: 0 }
+      /** How often the page handed deck.gl new layers, per phase: a paced page redraws units less often. */
+      const redraws = { static: 0, live: 0 }
+      const redrawCount = () => page.evaluate(() => (window as unknown as { __gridwatch: { frames: number } }).__gridwatch.frames)
       for (let r = 0; r < rounds; r++) {
         publisher.pause()
         await page.waitForTimeout(QUIET_MS)
         log.info(`wall-frames: round ${r + 1}/${rounds}, static ${seconds} s`)
+        let before = await redrawCount()
         staticRuns.push(await frameTimes(page, seconds * 1000))
+        redraws.static += (await redrawCount()) - before
         publisher.resume()
         await page.waitForTimeout(3000)
         log.info(`wall-frames: round ${r + 1}/${rounds}, live ${seconds} s`)
         moves.before = publisher.sent
         const profiling = profile && r === rounds - 1 ? await startPageProfile(page) : null
+        before = await redrawCount()
         liveRuns.push(await frameTimes(page, seconds * 1000))
+        redraws.live += (await redrawCount()) - before
         if (profiling) hotFunctions = await profiling.stop()
         moves.after = publisher.sent
       }
@@ -121,6 +128,8 @@ export async function wallFramesBench({ args, city, log }: BenchContext): Promis
             met: l.p50 / s.p50 <= TARGET && l.p95 / s.p95 <= TARGET,
           },
           { what: 'frames per second, static / live', value: `${(1000 / s.mean).toFixed(1)} / ${(1000 / l.mean).toFixed(1)}` },
+          { what: 'layer redraws per second, static / live', value: `${(redraws.static / (rounds * seconds)).toFixed(1)} / ${(redraws.live / (rounds * seconds)).toFixed(1)}` },
+          { what: 'share of time in frames over 100 ms, static / live', value: `${pct(slowShare(staticRuns.flat()))} / ${pct(slowShare(liveRuns.flat()))}` },
         ],
         notes: [
           `${rounds} round(s) of ${seconds} s static then ${seconds} s live; ${int(s.n)} and ${int(l.n)} frames; a static phase starts ${QUIET_MS / 1000} s after the last move (trails faded)`,
@@ -275,6 +284,14 @@ function frameTimes(page: Page, windowMs: number): Promise<number[]> {
     windowMs,
   )
 }
+
+/** Frame-count statistics hide a few very long frames among many short ones: the time spent in slow frames. */
+function slowShare(xs: number[]): number {
+  const total = xs.reduce((a, b) => a + b, 0)
+  return total > 0 ? xs.filter((x) => x > 100).reduce((a, b) => a + b, 0) / total : 0
+}
+
+const pct = (x: number) => `${Math.round(100 * x)} %`
 
 function stats(xs: number[]): { n: number; mean: number; p50: number; p95: number } {
   const s = [...xs].sort((a, b) => a - b)

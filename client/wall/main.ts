@@ -35,7 +35,8 @@ import type { WallProbe } from './probe.ts'
 import { SceneDirector, type ActiveTakeover, type Scene } from './scenes.ts'
 import { drawUnitIcons } from './unit-icons.ts'
 import { STATUS_COLORS, UnitStore, type Rgba, type TrailBuffers } from './unit-store.ts'
-import { BELOW_LABELS, buildLayers, UnitLayerData, type CameraItem } from './wall-layers.ts'
+import { RedrawPacer } from './redraw-pacer.ts'
+import { BaseLayers, BELOW_LABELS, buildLiveLayers, UnitLayerData, type CameraItem, type LayerInputs } from './wall-layers.ts'
 
 const params = new URLSearchParams(location.search)
 const num = (name: string, fallback: number, min: number, max: number) => {
@@ -142,12 +143,25 @@ async function main(): Promise<void> {
   await map.once('load')
   addWallAreas(map, areas)
 
-  const overlay = new MapLibreOverlay({ interleaved: true, layers: [] })
+  // Layers between basemap layers are drawn in MapLibre's frame; those above the map get a canvas of their own,
+  // so a unit's step does not repaint the map (see wall-layers.ts).
+  const underlay = new MapLibreOverlay({ interleaved: true, layers: [] })
+  const overlay = new MapLibreOverlay({
+    interleaved: false,
+    layers: [],
+    useDevicePixels: stageScale * devicePixelRatio,
+    // As MapLibre's own context: no multisampling (four times the fragments on a software renderer, and a look
+    // the units did not have when drawn in the map's frame) and no copy of the last frame kept.
+    deviceProps: { webgl: { antialias: false, preserveDrawingBuffer: false } },
+  })
+  map.addControl(underlay)
   map.addControl(overlay)
-  // For benchmarks and diagnosis in a browser console: the map and the overlay (tests use `__gridwatch`).
+  window.addEventListener('resize', () => overlay.setProps({ useDevicePixels: stageScale * devicePixelRatio }))
+  // For benchmarks and diagnosis in a browser console: the map and the overlays (tests use `__gridwatch`).
   // setHeatPoints: the benchmark's 500,000-point heatmap, [lon, lat, lon, lat, ...], in place of the incidents'.
   ;(window as unknown as { __wallDebug: unknown }).__wallDebug = {
     map,
+    underlay,
     overlay,
     setHeatPoints(points: Float64Array) {
       heatPinned = true
@@ -170,6 +184,7 @@ async function main(): Promise<void> {
     },
   }
   const unitData = new UnitLayerData()
+  const baseLayers = new BaseLayers()
   const atlas = drawUnitIcons()
   let trails: TrailBuffers = units.buildTrails(performance.now(), TRAIL_WINDOW_S * 1000)
   let trailsDirty = false
@@ -1031,48 +1046,52 @@ async function main(): Promise<void> {
 
   // ---------- animation ----------
   let drawnIncidents = { version: -1, items: [] as WallIncident[] }
+  /** Units or dispatch lines moved since the layers were last handed over (a paced frame may skip them). */
+  let movedSinceDrawn = false
+  const pacer = new RedrawPacer()
   function frame(): void {
     const now = performance.now()
     director.tick(Date.now())
     const moved = units.frame(now)
+    const due = pacer.frame(now)
     probe.settled = !map.isMoving() && map.areTilesLoaded()
     if (moved) lastMoveAt = now
-    if (trailsDirty && now - lastTrailBuild > 200) {
-      trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000)
+    if (trailsDirty && due && now - lastTrailBuild > 200) {
+      // Vertices closer than a pixel and a half leave no mark on a 3 px line (512 px tiles: 360° / 512 / 2^zoom a pixel).
+      trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000, (1.5 * 360) / 512 / 2 ** map.getZoom())
       trailsDirty = false
       lastTrailBuild = now
       layersDirty = true
     }
     if (drawnIncidents.version !== incidents.version) drawnIncidents = { version: incidents.version, items: incidents.drawable() }
     const pulsing = drawnIncidents.items.some((i) => i.arrivedAt !== null && now - i.arrivedAt < 60_000)
-    const dispatchMoved = dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id), serverNow())
+    if (dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id), serverNow()) || moved) movedSinceDrawn = true
     const fading = now - lastMoveAt < TRAIL_WINDOW_S * 1000
     const dwell = document.getElementById('dwell-bar')!
     dwell.style.width = `${(director.takeover ? Math.max(0, (director.takeover.until - Date.now()) / TAKEOVER_MS) : director.progress(Date.now())) * 100}%`
-    if (moved || fading || pulsing || dispatchMoved || layersDirty || director.takeover) {
-      layersDirty = false
+    if (due && (movedSinceDrawn || fading || pulsing || layersDirty || director.takeover)) {
+      layersDirty = movedSinceDrawn = false
+      pacer.drawn()
       const tk = director.takeover
-      overlay.setProps({
-        layers: buildLayers(
-          {
-            now,
-            zoom: map.getZoom(),
-            gridAreas: grid,
-            fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heatScene },
-            units,
-            trails,
-            trailWindowS: TRAIL_WINDOW_S,
-            incidents: { items: drawnIncidents.items, version: incidents.version, isOverdue: (i) => incidents.isOverdue(i, serverNow()) },
-            cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
-            heat,
-            staleLabels,
-            dispatch: { lines: dispatchLines, labelOf: dispatchLabel.labelOf },
-            takeover: tk ? { lon: tk.lon, lat: tk.lat, startedAt: tk.startedAt, links: takeoverLinks } : null,
-            atlas,
-          },
-          unitData,
-        ).filter((l) => !HIDDEN.has(l.id)),
-      })
+      const inputs: LayerInputs = {
+        now,
+        zoom: map.getZoom(),
+        gridAreas: grid,
+        fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heatScene },
+        units,
+        trails,
+        trailWindowS: TRAIL_WINDOW_S,
+        incidents: { items: drawnIncidents.items, version: incidents.version, isOverdue: (i) => incidents.isOverdue(i, serverNow()) },
+        cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
+        heat,
+        staleLabels,
+        dispatch: { lines: dispatchLines, labelOf: dispatchLabel.labelOf },
+        takeover: tk ? { lon: tk.lon, lat: tk.lat, startedAt: tk.startedAt, links: takeoverLinks } : null,
+        atlas,
+      }
+      const base = baseLayers.build(inputs)
+      if (base) underlay.setProps({ layers: base.filter((l) => !HIDDEN.has(l.id)) })
+      overlay.setProps({ layers: buildLiveLayers(inputs, unitData).filter((l) => !HIDDEN.has(l.id)) })
       probe.frames++
     }
     requestAnimationFrame(frame)

@@ -69,7 +69,32 @@ describe('UnitStore', () => {
     expect(t.timestamps[2]).toBeCloseTo(3, 6)
   })
 
-  it('grows past its initial capacity', () => {
+  it('leaves out the second vertex where a glide ended just as the next fix came in', () => {
+    const s = new UnitStore()
+    s.applyFix('u', fix(0, 0, 0), 0)
+    s.applyFix('u', fix(0.001, 0, 1000), 0)
+    s.frame(1000)
+    // The glide to 0.001 ended at 1,000 ms; the next fix starts from there 20 ms later.
+    s.applyFix('u', fix(0.002, 0, 2000), 1020)
+    const t = s.buildTrails(1500, 60_000)
+    expect([...t.startIndices]).toEqual([0, 3])
+    expect([...t.path].filter((_, k) => k % 2 === 0)).toEqual([0, 0.001, 0.002])
+  })
+
+    it('leaves out inner trail vertices closer than the step to the last one kept, never the newest', () => {
+    const s = new UnitStore()
+    s.applyFix('u', fix(0, 0, 0), 0)
+    // 0.0004° a second, each fix as the last glide ends.
+    for (let k = 1; k <= 5; k++) {
+      s.frame(1000 * (k - 1))
+      s.applyFix('u', fix(0.0004 * k, 0, 1000 * k), 1000 * (k - 1))
+    }
+    const lons = (step: number) => [...s.buildTrails(5500, 60_000, step).path].filter((_, k) => k % 2 === 0)
+    expect(lons(0).map((x) => +x.toFixed(4))).toEqual([0, 0.0004, 0.0008, 0.0012, 0.0016, 0.002])
+    expect(lons(0.001).map((x) => +x.toFixed(4))).toEqual([0, 0.0012, 0.002])
+  })
+
+    it('grows past its initial capacity', () => {
     const s = new UnitStore()
     for (let i = 0; i < 1000; i++) s.applyFix(`u${i}`, fix(i / 1000, 0, 1000), 0)
     expect(s.count).toBe(1000)

@@ -67,6 +67,9 @@ const JUMP_M = 3_000
 const GLIDE_MS = 1_000
 
 const M_PER_DEG = 111_320
+/** Trail vertices closer than this in place (about 1 mm) and time are one vertex (see trailPoints). */
+const SAME_PLACE_DEG = 1e-8
+const SAME_MOMENT_MS = 250
 
 export class UnitStore {
   readonly opts: StoreOptions
@@ -319,16 +322,17 @@ export class UnitStore {
 
   /**
    * Trails as TripsLayer binary data: one path per moving unit, vertex times in seconds on the same clock as
-   * `currentTime` (performance.now() / 1000), per-vertex colours. Vertices older than `windowMs` are left out.
+   * `currentTime` (performance.now() / 1000), per-vertex colours. Vertices older than `windowMs` are left out,
+   * and so are those between two others closer than `stepDeg` degrees of longitude to the last one kept (a
+   * pixel or so at the map's zoom: the trail is a few pixels wide, and every segment costs a software renderer).
    */
-  buildTrails(now: number, windowMs: number): TrailBuffers {
-    const K = this.opts.trailVertices
+  buildTrails(now: number, windowMs: number, stepDeg = 0): TrailBuffers {
     let paths = 0
     let vertices = 0
     const cut = now - windowMs
     for (let i = 0; i < this.count; i++) {
-      const n = this.trailVertexCount(i, cut)
-      if (n >= 2 && !this.stale[i]) {
+      const n = this.stale[i] ? 0 : this.trailPoints(i, this.trailVertexCount(i, cut), stepDeg, null, 0)
+      if (n >= 2) {
         paths++
         vertices += n
       }
@@ -343,23 +347,50 @@ export class UnitStore {
     let p = 0
     let v = 0
     for (let i = 0; i < this.count; i++) {
+      if (this.stale[i]) continue
       const n = this.trailVertexCount(i, cut)
-      if (n < 2 || this.stale[i]) continue
+      if (this.trailPoints(i, n, stepDeg, null, 0) < 2) continue
       out.startIndices[p++] = v
-      const len = this.trailLen[i]
-      const head = this.trailHead[i]
-      const c = STATUS_COLORS[UNIT_STATUSES[this.status[i]]]
-      for (let k = len - n; k < len; k++) {
-        const at = i * K + ((head - len + k + K) % K)
-        out.path[2 * v] = this.trailLon[at]
-        out.path[2 * v + 1] = this.trailLat[at]
-        out.timestamps[v] = this.trailT[at] / 1000
-        out.colors.set(c, 4 * v)
-        v++
-      }
+      v += this.trailPoints(i, n, stepDeg, out, v)
     }
     out.startIndices[p] = v
     return out
+  }
+
+  /**
+   * Writes unit i's last n trail vertices into `out` from vertex v (or only counts them when `out` is null),
+   * leaving out a vertex where the previous one already is, a moment later: a glide that ended as the next fix
+   * came in pushes its end point twice. A segment of length zero draws nothing but costs a software renderer as
+   * much as any other. Inner vertices within `stepDeg` of the last one kept are left out too (see buildTrails).
+   */
+  private trailPoints(i: number, n: number, stepDeg: number, out: TrailBuffers | null, v: number): number {
+    const K = this.opts.trailVertices
+    const len = this.trailLen[i]
+    const head = this.trailHead[i]
+    const c = STATUS_COLORS[UNIT_STATUSES[this.status[i]]]
+    // Web Mercator: a pixel spans fewer degrees of latitude than of longitude, by cos(latitude).
+    const stepLat = stepDeg * Math.cos((this.positions[2 * i + 1] * Math.PI) / 180)
+    let written = 0
+    let prev = -1
+    for (let k = len - n; k < len; k++) {
+      const at = i * K + ((head - len + k + K) % K)
+      if (prev >= 0) {
+        const dLon = Math.abs(this.trailLon[at] - this.trailLon[prev])
+        const dLat = Math.abs(this.trailLat[at] - this.trailLat[prev])
+        if (this.trailT[at] - this.trailT[prev] < SAME_MOMENT_MS && dLon + dLat < SAME_PLACE_DEG) continue
+        if (k < len - 1 && dLon < stepDeg && dLat < stepLat) continue
+      }
+      prev = at
+      if (out) {
+        const w = v + written
+        out.path[2 * w] = this.trailLon[at]
+        out.path[2 * w + 1] = this.trailLat[at]
+        out.timestamps[w] = this.trailT[at] / 1000
+        out.colors.set(c, 4 * w)
+      }
+      written++
+    }
+    return written
   }
 
   // --- internals ---

@@ -10,6 +10,11 @@ import type { Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
  * The deck.gl layers of the wall, described afresh from the current state each time something changes. Layer
  * ids stay the same and data objects are reused, so deck.gl updates GPU buffers in place: unit positions,
  * angles and colours go up as binary attributes, only those whose version moved.
+ *
+ * They come in two sets drawn by two deck.gl instances. The base layers (grid fill, heatmap, camera wedges) sit
+ * between basemap layers, so they are drawn inside MapLibre's frame, and any change to them repaints the whole
+ * map. Everything else lies above the map and moves (units, trails, dispatch lines, pulses): it has a canvas of
+ * its own, so a unit's step redraws that canvas only, not the basemap, the 500,000-point heatmap or the grids.
  */
 
 /** The MapLibre layer our city layers go under (labels stay readable on top of them). */
@@ -127,27 +132,28 @@ export class UnitLayerData {
 
 type BinaryData = { length: number; attributes: Record<string, { value: ArrayLike<number>; size: number; normalized?: boolean }> }
 
-export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
-  const { units } = s
-  unitData.sync(units, s.trails)
-  // The three unit layers draw from the same binary buffers and redraw on the same version counters.
-  const unitTriggers = { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style }
-  const unitIcons = (id: string, data: unknown, table: readonly string[], props: Record<string, unknown>) =>
-    new IconLayer({
-      id,
-      data: data as never,
-      iconAtlas: s.atlas.canvas as never,
-      iconMapping: s.atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => table[units.icons[index]],
-      sizeUnits: 'pixels',
-      updateTriggers: unitTriggers,
-      ...props,
-    })
-  const layers: Layer[] = []
-  const pulse = (s.now % 1600) / 1600
-  const flash = Math.floor(s.now / 500) % 2 === 0
+/** What the base layers draw from: when none of it changed, MapLibre's frame need not be redrawn. */
+function baseInputs(s: LayerInputs): unknown[] {
+  return [baseOpacity(s.zoom), s.zoom >= 13, s.gridAreas, s.fill.version, s.fill.visible, s.heat.data, s.heat.visible, s.cameras.items, s.cameras.version]
+}
 
-  layers.push(
+// Close in, a grid fills the screen: the fill steps back so streets and units stay readable.
+const baseOpacity = (zoom: number) => (zoom <= 13 ? 1 : zoom >= 15.5 ? 0.4 : 1 - ((zoom - 13) / 2.5) * 0.6)
+
+/** The base layers, or null when they would be the same as last time (handing them over again repaints the map). */
+export class BaseLayers {
+  private last: unknown[] = []
+
+  build(s: LayerInputs): Layer[] | null {
+    const inputs = baseInputs(s)
+    if (inputs.length === this.last.length && inputs.every((x, i) => x === this.last[i])) return null
+    this.last = inputs
+    return buildBaseLayers(s)
+  }
+}
+
+function buildBaseLayers(s: LayerInputs): Layer[] {
+  const layers: Layer[] = [
     new GeoJsonLayer<AreaProperties>({
       id: 'grid-fill',
       data: s.gridAreas,
@@ -156,11 +162,10 @@ export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
       stroked: false,
       visible: s.fill.visible,
       getFillColor: (f) => s.fill.colorOf(f.properties.code) ?? [0, 0, 0, 0],
-      // Close in, a grid fills the screen: the fill steps back so streets and units stay readable.
-      opacity: s.zoom <= 13 ? 1 : s.zoom >= 15.5 ? 0.4 : 1 - ((s.zoom - 13) / 2.5) * 0.6,
+      opacity: baseOpacity(s.zoom),
       updateTriggers: { getFillColor: s.fill.version },
     }),
-  )
+  ]
   if (s.heat.visible && s.heat.count > 0) {
     // Only while its scene shows: an aggregation layer costs render passes even when hidden.
     layers.push(
@@ -188,6 +193,32 @@ export function buildLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
       getFillColor: (c) => (c.alerting ? [239, 68, 68, 70] : c.status === 'online' ? [165, 180, 252, 34] : [100, 116, 139, 26]),
       updateTriggers: { getFillColor: s.cameras.version },
     }),
+  )
+  return layers
+}
+
+/** The layers above the map, in their own canvas: redrawn as units move, without repainting the map. */
+export function buildLiveLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
+  const { units } = s
+  unitData.sync(units, s.trails)
+  // The three unit layers draw from the same binary buffers and redraw on the same version counters.
+  const unitTriggers = { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style }
+  const unitIcons = (id: string, data: unknown, table: readonly string[], props: Record<string, unknown>) =>
+    new IconLayer({
+      id,
+      data: data as never,
+      iconAtlas: s.atlas.canvas as never,
+      iconMapping: s.atlas.mapping,
+      getIcon: (_: unknown, { index }: { index: number }) => table[units.icons[index]],
+      sizeUnits: 'pixels',
+      updateTriggers: unitTriggers,
+      ...props,
+    })
+  const layers: Layer[] = []
+  const pulse = (s.now % 1600) / 1600
+  const flash = Math.floor(s.now / 500) % 2 === 0
+
+  layers.push(
     new IconLayer<CameraItem>({
       id: 'cameras-halo',
       data: s.cameras.shown,
