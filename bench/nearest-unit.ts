@@ -49,6 +49,8 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
     })
 
     log.info(`nearest-unit: ${int(queries)} incidents per method, after ${warmup} warm-up queries`)
+    // The floor under every figure below: one round trip to the database that does no work at all.
+    const roundTrip = summary(await timeEach(incidents, warmup, () => db.query('SELECT 1')))
     await restamp()
     const baseline = await timeEach(incidents, warmup, (p) =>
       db.query(
@@ -131,6 +133,8 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
       name: 'nearest-unit',
       title: `nearest-unit recommendation, ${int(fleet)} units (${int(available)} available, ${int(fresh)} of them fresh), ${int(queries)} random incidents`,
       rows: [
+        { what: 'a bare round trip (SELECT 1), p50', value: ms(roundTrip.p50) },
+        { what: 'a bare round trip (SELECT 1), p99', value: ms(roundTrip.p99) },
         { what: 'full scan ORDER BY ST_Distance (geography), top 20, p50', value: ms(b.p50) },
         { what: 'full scan ORDER BY ST_Distance (geography), top 20, p99', value: ms(b.p99) },
         { what: 'straight-line stage: KNN <-> shortlist of 20, p50', value: ms(s.p50), baseline: ms(b.p50), ratio: times(b.p50 / s.p50) },
@@ -149,7 +153,7 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
       notes: [
         `ratios are baseline / measured (higher is faster); queries run one at a time on one connection`,
         `straight-line stage inside the database (EXPLAIN ANALYZE, the same ${int(measuredIncidents.length)} incidents): median planning ${ms(summary(plans.planning).p50)} + execution ${ms(summary(plans.execution).p50)}; planning + execution p99 ${ms(summary(plans.total).p99)}, max ${ms(Math.max(...plans.total))}`,
-        `the slowest 1 % of straight-line queries (${slowest.length}): first ${slowest.map((x) => x.t.toFixed(1)).join(', ')} ms; best of 5 re-runs ${again.map((t) => t.toFixed(1)).join(', ')} ms; inside the database ${slowest.map(({ i }) => plans.total[i].toFixed(1)).join(', ')} ms; garbage collection in this process during each ${gcMs.map((t) => t.toFixed(1)).join(', ')} ms (${pauses.length} pauses over the ${int(straight.length)} queries: ${gcSummary(pauses)})`,
+        `the slowest 1 % of straight-line queries (${slowest.length}, at query ${slowest.map((x) => x.i + 1).join(', ')} of the phase): first ${slowest.map((x) => x.t.toFixed(1)).join(', ')} ms; best of 5 re-runs ${again.map((t) => t.toFixed(1)).join(', ')} ms; inside the database ${slowest.map(({ i }) => plans.total[i].toFixed(1)).join(', ')} ms; garbage collection in this process during each ${gcMs.map((t) => t.toFixed(1)).join(', ')} ms (${pauses.length} pauses over the ${int(straight.length)} queries: ${gcSummary(pauses)})`,
         `road stage alone (snap incident and 20 units, one reversed search, 20 routes with geometry): ${ms(roadMs)} mean`,
         `road graph: ${int(router.graph.nodeCount)} nodes, ${int(router.edgeCount)} edges, loaded from the tables in ${ms(loadMs)}`,
         `per recommendation: ${(shortlisted / queries).toFixed(1)} units shortlisted, ${(routed / queries).toFixed(2)} of 5 with a road route`,
@@ -192,7 +196,8 @@ async function placeFleet(db: Db, fleet: number): Promise<{ available: number; f
        FROM unnest($1::text[], $2::float8[]) AS t(id, age) WHERE p.unit_id = t.id`,
       [units, ages],
     )
-    await db.exec('VACUUM unit_position_latest')
+    // ANALYZE too: an autoanalyze of the 20,000 rows just updated would otherwise start mid-phase.
+    await db.exec('VACUUM ANALYZE unit_position_latest')
   }
   await db.query(
     `UPDATE unit_position_latest p SET grid_code = a.code FROM admin_area a
