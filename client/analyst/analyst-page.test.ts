@@ -58,30 +58,48 @@ describe('analyst page in headless Chromium', () => {
     const png = await page.screenshot({ path: `${ARTIFACTS}/analyst-hotspots.png` })
     expect(await distinctColours(page, png)).toBeGreaterThan(100)
 
-    const interactionStart = await page.evaluate(() => performance.now())
-    const traced = await traceLongTasks(page, async () => {
+    const ms = (v: number) => Math.round(v)
+    /** One interaction, traced: the longest main-thread task and how much of it was waiting for the GPU process. */
+    const measured = async (label: string, layer: string, act: () => Promise<void>): Promise<number[]> => {
+      const t0 = await page.evaluate(() => performance.now())
+      const traced = await traceLongTasks(page, async () => {
+        await act()
+        await page.click('button[type=submit]')
+        await page.waitForFunction((l) => {
+          const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
+          return (p.ready && p.layer === l) || p.error
+        }, layer, { timeout: 60_000 })
+      })
+      // Read before any screenshot, which draws a frame of its own.
+      const during = await page.evaluate((t) => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks.filter(([start]) => start >= t).map(([, d]) => d), t0)
+      console.log(
+        `analyst: ${label}, main-thread tasks over 50 ms: ${during.length}, longest ${ms(Math.max(0, ...during))} ms (software-rendered Chromium); ` +
+          `traced: ${traced.map((t) => `${ms(t.ms)} ms (${ms(t.gpuWaitMs)} waiting for the GPU process, ${ms(t.cpuMs)} on the CPU${t.work ? `; ${t.work}` : ''})`).join(', ') || 'none'}; ` +
+          `longest without GPU waits ${ms(Math.max(0, ...traced.map((t) => t.ms - t.gpuWaitMs)))} ms, most CPU in one task ${ms(Math.max(0, ...traced.map((t) => t.cpuMs)))} ms`,
+      )
+      return during
+    }
+    await measured('Gi* → KDE switch', 'kde', async () => {
       await page.selectOption('select[name=layer]', 'kde')
       await page.fill('input[name=cellM]', '200')
-      await page.click('button[type=submit]')
-      await page.waitForFunction(() => {
-        const p = (window as unknown as { __gridwatch: AnalystProbe }).__gridwatch
-        return (p.ready && p.layer === 'kde') || p.error
-      }, null, { timeout: 60_000 })
     })
-    // Read before the screenshot below, which draws a frame of its own.
-    const during = await page.evaluate((t0) => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks.filter(([start]) => start >= t0).map(([, d]) => d), interactionStart)
     const url = new URL(page.url())
     expect(url.searchParams.get('layer')).toBe('kde')
     expect(url.searchParams.get('cellM')).toBe('200')
     expect(url.searchParams.get('from')).toBe('2026-03-03T00:00:00.000Z')
     expect(await page.locator('#legend').innerText()).toMatch(/核密度[\s\S]*h = \d+ m/)
     await page.screenshot({ path: `${ARTIFACTS}/analyst-kde.png` })
-    const ms = (v: number) => Math.round(v)
-    console.log(
-      `analyst: Gi* → KDE switch, main-thread tasks over 50 ms: ${during.length}, longest ${ms(Math.max(0, ...during))} ms (software-rendered Chromium); ` +
-        `traced: ${traced.map((t) => `${ms(t.ms)} ms (${ms(t.gpuWaitMs)} waiting for the GPU process, ${ms(t.cpuMs)} on the CPU${t.work ? `; ${t.work}` : ''})`).join(', ') || 'none'}; ` +
-        `longest without GPU waits ${ms(Math.max(0, ...traced.map((t) => t.ms - t.gpuWaitMs)))} ms, most CPU in one task ${ms(Math.max(0, ...traced.map((t) => t.cpuMs)))} ms`,
-    )
+    // The heaviest views: Gi* over 3,791 H3 r9 cells, then counts on the grids.
+    await measured('KDE → Gi* on H3 r9', 'hotspots', async () => {
+      await page.selectOption('select[name=layer]', 'hotspots')
+      await page.selectOption('select[name=cells]', 'h3')
+      await page.selectOption('select[name=res]', '9')
+    })
+    await measured('Gi* on H3 → counts on grids', 'counts', async () => {
+      await page.selectOption('select[name=layer]', 'counts')
+      await page.selectOption('select[name=cells]', 'grid')
+    })
+    expect(new URL(page.url()).searchParams.get('layer')).toBe('counts')
     problems.assertClean()
     await context.close()
   })
