@@ -373,6 +373,32 @@ describe('MQTT ingest without MQTT_URL', () => {
     }
   })
 
+  it('leaves a message it could not store unacknowledged at shutdown, so the phone sends it again', async () => {
+    let tries = 0
+    const ingest = (await startMqttIngest({
+      port: 0, host: '127.0.0.1', feeds: new FeedHealth(), log, deviceKeys,
+      // The database is down: every try is a passing failure, and the router holds the message and retries.
+      positions: {
+        submit: async () => {
+          tries++
+          throw new Error('database unavailable')
+        },
+      },
+      alerts: { submit: async () => undefined, hasSource: async () => false },
+    }))!
+    const phone = await connectAsync(`mqtt://127.0.0.1:${ingest.status().port}`, { clientId: 'phone-p7', username: 'unit-0007', password: KEY, reconnectPeriod: 0 })
+    const closed = new Promise<void>((resolve) => phone.once('close', () => resolve()))
+    let acknowledged = false
+    phone.publish('owntracks/patrol/unit-0007', JSON.stringify(ownTracks), { qos: 1 }, (err) => (acknowledged = !err))
+    await vi.waitFor(() => expect(tries).toBeGreaterThan(0), { timeout: 5000, interval: 10 })
+    await ingest.close()
+    await closed
+    expect(acknowledged).toBe(false)
+    // Still in the phone's outgoing store: sent again, as a duplicate, when it next connects.
+    expect(Object.keys((phone as unknown as { outgoing: Record<string, unknown> }).outgoing)).toHaveLength(1)
+    phone.end(true)
+  })
+
   it('is off with MQTT_PORT=off and no MQTT_URL', async () => {
     const sinks = { positions: { submit: async () => undefined }, alerts: { submit: async () => undefined, hasSource: async () => false } }
     expect(await startMqttIngest({ port: 'off', host: '127.0.0.1', feeds: new FeedHealth(), log, deviceKeys, ...sinks })).toBeNull()
