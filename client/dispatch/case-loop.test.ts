@@ -61,6 +61,8 @@ describe('the closed loop on the dispatch console', () => {
     expect(s.state).toBe(state)
     expect(s.event).toMatchObject({ step, actor, toState: state })
     await page.waitForFunction(([id, st]) => probe().selected === id && probe().selectedState === st, [caseId, state] as const, { timeout: 15_000 })
+    // A step that keeps the state (an extension) changes only the history: wait for its line, not just the state.
+    await page.waitForFunction((sp) => [...document.querySelectorAll('#detail .history li')].at(-1)?.getAttribute('data-step') === sp, step, { timeout: 15_000 })
     expect(await page.locator('#detail .detail-head .state').innerText()).toBe(CASE_STATE_LABELS[state].zh)
     expect(await page.locator('#detail .history li').last().getAttribute('data-step')).toBe(step)
     expect(await page.evaluate(() => (window as unknown as { loopMark?: boolean }).loopMark)).toBe(true)
