@@ -14,6 +14,7 @@ export async function assignmentLeg(q: Queryable, router: RoadRouter | null, cas
   )
   const at = r.rows[0]
   if (!at) return null
-  const destination = router.snap(at.lon, at.lat)
-  return destination ? router.legsTo(destination, [router.snap(at.ulon, at.ulat)])[0] : null
+  const from = router.snap(at.ulon, at.ulat)
+  const to = router.snap(at.lon, at.lat)
+  return from && to ? router.route(from, to) : null
 }
