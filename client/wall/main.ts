@@ -201,6 +201,8 @@ async function main(): Promise<void> {
   }
   /** Closed cases per grid over the evaluation window, and how many kept every limit (the on-time rate's terms). */
   let gridScores = new Map<string, { closed: number; closedOnTime: number }>()
+  /** The same per street, summed from its grids' terms (not an average of their rates), as the evaluation does. */
+  let streetScores = new Map<string, { closed: number; closedOnTime: number }>()
   let cameraViews = new Map<string, CameraView>()
   /** Open alerts by key (`alert:<id>`), for the mosaic. */
   const recentAlerts = new Map<string, AlertLike>()
@@ -636,6 +638,15 @@ async function main(): Promise<void> {
       const to = serverNow()
       const rows = await fetchGridScores(new Date(to - EVALUATION_DAYS * 86_400_000), new Date(to))
       gridScores = new Map(rows.map((r) => [r.code, { closed: r.closed, closedOnTime: r.closedOnTime }]))
+      streetScores = new Map()
+      for (const [g, sc] of gridScores) {
+        const street = gridToStreet.get(g)
+        if (!street) continue
+        const acc = streetScores.get(street) ?? { closed: 0, closedOnTime: 0 }
+        acc.closed += sc.closed
+        acc.closedOnTime += sc.closedOnTime
+        streetScores.set(street, acc)
+      }
       api.evaluation = true
     } catch (err) {
       if (err instanceof Unavailable) api.evaluation = false
@@ -944,16 +955,6 @@ async function main(): Promise<void> {
     const rows = new Map<string, LeagueRow>(
       streets.map((s) => [s.properties.code, { code: s.properties.code, name: areaName(s.properties, true), units: 0, incidents1h: per ? 0 : null, open: per ? 0 : null, overdue: per ? 0 : null, onTimeRate: null }]),
     )
-    // A street's rate from its grids' terms (not an average of their rates), as the evaluation defines it.
-    const streetScores = new Map<string, { closed: number; closedOnTime: number }>()
-    for (const [g, sc] of gridScores) {
-      const street = gridToStreet.get(g)
-      if (!street) continue
-      const acc = streetScores.get(street) ?? { closed: 0, closedOnTime: 0 }
-      acc.closed += sc.closed
-      acc.closedOnTime += sc.closedOnTime
-      streetScores.set(street, acc)
-    }
     for (const [code, sc] of streetScores) {
       const r = rows.get(code)
       if (r && sc.closed > 0) r.onTimeRate = sc.closedOnTime / sc.closed
