@@ -240,7 +240,9 @@ function report(
       .join(', ')
     const check = persisted(m) ? 'all persisted' : `PERSISTED ONLY history ${int(m.history)}/${int(m.sent)}, latest ${int(m.latest)}/${int(m.expectLatest)}`
     const perCommit = `${int(m.commits)} commit${m.commits === 1 ? '' : 's'} (${int(m.history / m.commits)} per commit)`
-    notes.push(`${m.label.split(' (')[0]}: ${int(m.sent)} in ${(m.ms / 1000).toFixed(2)} s, ${check}, ${perCommit}; CPU ${cpu}${m.problem ? `; ${m.problem}` : ''}`)
+    // Per position rather than per second: comparable between runs on a shared machine, whatever the wall clock did.
+    const serverUs = ((m.cpu.server / 100) * m.ms * 1000) / m.sent
+    notes.push(`${m.label.split(' (')[0]}: ${int(m.sent)} in ${(m.ms / 1000).toFixed(2)} s, ${check}, ${perCommit}; CPU ${cpu}; bench/server process ${serverUs.toFixed(1)} µs CPU per position${m.problem ? `; ${m.problem}` : ''}`)
     if (m.profile) notes.push(`  CPU profile of the server's thread${o.backend === 'pglite' ? ' (PGlite runs in a worker thread, not in it)' : ''} during it, with profiler overhead:`, ...m.profile.map((l) => `    ${l}`))
   }
   if (o.mqttSkipped) notes.push(`MQTT skipped: ${o.mqttSkipped}`)

@@ -19,5 +19,8 @@ describe('parseOwnTracks', () => {
     expect(() => parseOwnTracks({ ...sample, topic: undefined }, 'owntracks/patrol')).toThrow(/topic/)
     expect(() => parseOwnTracks({ ...sample, cog: 400 })).toThrow(/cog/)
     expect(deviceFromOwnTracksTopic('other/a/b')).toBeNull()
+    expect(deviceFromOwnTracksTopic('owntracks/patrol/')).toBeNull()
+    expect(deviceFromOwnTracksTopic('owntracksx/patrol/unit-0007')).toBeNull()
+    expect(deviceFromOwnTracksTopic('owntracks/patrol/unit-0007/event')).toBe('unit-0007')
   })
 })

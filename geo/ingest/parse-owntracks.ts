@@ -19,10 +19,17 @@ export const ownTracksLocation = z.looseObject({
   topic: z.string().optional(),
 })
 
+const OWNTRACKS_ROOT = 'owntracks/'
+
 /** `owntracks/<user>/<device>` -> `<device>`: the device part names our tracker. */
 export function deviceFromOwnTracksTopic(topic: string): string | null {
-  const parts = topic.split('/')
-  return parts.length >= 3 && parts[0] === 'owntracks' && parts[2] ? parts[2] : null
+  // Read in place rather than split: every MQTT location passes here.
+  if (!topic.startsWith(OWNTRACKS_ROOT)) return null
+  const user = topic.indexOf('/', OWNTRACKS_ROOT.length)
+  if (user === -1) return null
+  const end = topic.indexOf('/', user + 1)
+  const device = end === -1 ? topic.slice(user + 1) : topic.slice(user + 1, end)
+  return device || null
 }
 
 /**

@@ -25,4 +25,18 @@ describe('KeyedSeries', () => {
     await expect(failed).rejects.toThrow('no')
     await expect(next).resolves.toBe('ran')
   })
+
+  it('takes a job that throws before returning a promise as failed, with or without a job before it', async () => {
+    const series = new KeyedSeries()
+    const boom = (): Promise<string> => {
+      throw new Error('boom')
+    }
+    const first = series.run('a', boom)
+    const second = series.run('a', boom)
+    const third = series.run('a', async () => 'ran')
+    await expect(first).rejects.toThrow('boom')
+    await expect(second).rejects.toThrow('boom')
+    await expect(third).resolves.toBe('ran')
+    expect(series.size).toBe(0)
+  })
 })

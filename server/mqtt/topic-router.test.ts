@@ -19,6 +19,14 @@ describe('topicMatches', () => {
     expect(topicMatches('owntracks/+/+', 'owntracks/patrol')).toBe(false)
     expect(topicMatches('frigate/#', 'frigate/reviews')).toBe(true)
     expect(topicMatches('frigate/reviews', 'frigate/events')).toBe(false)
+    // Edges of matching level by level in place: '#' also matches its parent, '+' an empty level, and a level
+    // must match whole.
+    expect(topicMatches('frigate/#', 'frigate')).toBe(true)
+    expect(topicMatches('owntracks/+/+', 'owntracks//unit-0007')).toBe(true)
+    expect(topicMatches('owntracks/+/+', 'owntracks/patrol/')).toBe(true)
+    expect(topicMatches('frigate/review', 'frigate/reviews')).toBe(false)
+    expect(topicMatches('frigate/reviews', 'frigate/review')).toBe(false)
+    expect(topicMatches('frigate/reviews', 'frigate/reviews/')).toBe(false)
   })
 })
 

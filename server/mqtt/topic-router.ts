@@ -26,14 +26,32 @@ export interface TopicRouterOptions {
 
 /** Whether an MQTT topic matches a filter with `+` (one level) and `#` (the rest) wildcards. */
 export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/')
-  const t = topic.split('/')
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true
-    if (i >= t.length) return false
-    if (f[i] !== '+' && f[i] !== t[i]) return false
+  // Level by level without splitting: this runs for every message.
+  let f = 0
+  let t = 0
+  for (;;) {
+    const fEnd = levelEnd(filter, f)
+    if (fEnd - f === 1 && filter.charCodeAt(f) === HASH) return true
+    if (t > topic.length) return false
+    const tEnd = levelEnd(topic, t)
+    const plus = fEnd - f === 1 && filter.charCodeAt(f) === PLUS
+    if (!plus && !sameLevel(filter, f, fEnd, topic, t, tEnd)) return false
+    f = fEnd + 1
+    t = tEnd + 1
+    if (f > filter.length) return t > topic.length
   }
-  return f.length === t.length
+}
+
+const HASH = 35
+const PLUS = 43
+const levelEnd = (s: string, from: number) => {
+  const i = s.indexOf('/', from)
+  return i === -1 ? s.length : i
+}
+function sameLevel(a: string, aFrom: number, aEnd: number, b: string, bFrom: number, bEnd: number): boolean {
+  if (aEnd - aFrom !== bEnd - bFrom) return false
+  for (let i = 0; i < aEnd - aFrom; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false
+  return true
 }
 
 /**
@@ -58,7 +76,9 @@ const isBug = (err: unknown) => err instanceof TypeError || err instanceof Range
 export class TopicRouter {
   private readonly prefix: string
   private readonly retry: { firstMs: number; maxMs: number }
-  private readonly inFlight = new Set<Promise<boolean>>()
+  /** Messages being handled, and who waits for there to be none (close). */
+  private handling = 0
+  private readonly drained: Array<() => void> = []
   private readonly wakers = new Set<() => void>()
   private readonly lastWarned = new Map<string, { at: number; suppressed: number }>()
   private closed = false
@@ -77,47 +97,50 @@ export class TopicRouter {
     return [...new Set(this.routes.map((r) => this.prefix + r.filter))]
   }
 
-  /** True: acknowledge the message now. False: the router is closing; leave it unacknowledged. Never throws. */
-  deliver(topic: string, payload: Buffer): Promise<boolean> {
-    const p = this.run(topic, payload)
-    this.inFlight.add(p)
-    void p.finally(() => this.inFlight.delete(p))
-    return p
-  }
-
   /** Stops retrying and waits for the messages being handled (their commits) to finish. */
   async close(): Promise<void> {
     this.closed = true
     for (const wake of this.wakers) wake()
-    await Promise.allSettled([...this.inFlight])
+    if (this.handling > 0) await new Promise<void>((resolve) => this.drained.push(resolve))
   }
 
-  private async run(fullTopic: string, payload: Buffer): Promise<boolean> {
+  /** True: acknowledge the message now. False: the router is closing; leave it unacknowledged. Never throws. */
+  async deliver(fullTopic: string, payload: Buffer): Promise<boolean> {
     if (!fullTopic.startsWith(this.prefix)) return true
-    const topic = fullTopic.slice(this.prefix.length)
-    const route = this.routes.find((r) => topicMatches(r.filter, topic))
+    const topic = this.prefix ? fullTopic.slice(this.prefix.length) : fullTopic
+    const route = this.routeOf(topic)
     if (!route) return true
+    this.handling++
     let delay = this.retry.firstMs
-    for (let attempt = 1; ; attempt++) {
-      if (this.closed) return false
-      try {
-        await route.handle(topic, payload)
-        this.options.feeds.record(route.feed, 'ok')
-        return true
-      } catch (err) {
-        if (isRefusal(err)) {
-          const message = (err as Error).message
-          this.options.feeds.record(route.feed, 'rejected', message)
-          if (isBug(err)) this.options.log.error({ feed: route.feed, topic: fullTopic, err }, 'MQTT message failed; dropped')
-          else this.warn(route.feed, { topic: fullTopic, err: message }, 'MQTT message refused')
-          return true
-        }
+    try {
+      for (let attempt = 1; ; attempt++) {
         if (this.closed) return false
-        this.options.log.warn({ feed: route.feed, topic: fullTopic, attempt, retryInMs: delay, err: (err as Error).message }, 'MQTT message not stored yet; retrying')
-        await this.sleep(delay)
-        delay = Math.min(delay * 2, this.retry.maxMs)
+        try {
+          await route.handle(topic, payload)
+          this.options.feeds.record(route.feed, 'ok')
+          return true
+        } catch (err) {
+          if (isRefusal(err)) {
+            const message = (err as Error).message
+            this.options.feeds.record(route.feed, 'rejected', message)
+            if (isBug(err)) this.options.log.error({ feed: route.feed, topic: fullTopic, err }, 'MQTT message failed; dropped')
+            else this.warn(route.feed, { topic: fullTopic, err: message }, 'MQTT message refused')
+            return true
+          }
+          if (this.closed) return false
+          this.options.log.warn({ feed: route.feed, topic: fullTopic, attempt, retryInMs: delay, err: (err as Error).message }, 'MQTT message not stored yet; retrying')
+          await this.sleep(delay)
+          delay = Math.min(delay * 2, this.retry.maxMs)
+        }
       }
+    } finally {
+      if (--this.handling === 0) for (const done of this.drained.splice(0)) done()
     }
+  }
+
+  private routeOf(topic: string): MqttRoute | undefined {
+    for (const r of this.routes) if (topicMatches(r.filter, topic)) return r
+    return undefined
   }
 
   private sleep(ms: number): Promise<void> {
