@@ -3,12 +3,29 @@ import type { CameraView } from './api.ts'
 /**
  * A camera's picture in a tile or the takeover card: its live stream (HLS through hls.js, or WebRTC from a WHEP
  * endpoint of go2rtc/MediaMTX), else a snapshot refreshed every few seconds, else a plain "no picture" panel.
- * A stream that fails falls back to the snapshot and is tried again a little later.
+ * A stream that fails, or that shows no picture or stops showing one, falls back to the snapshot and is tried
+ * again a little later.
  */
 
 const SNAPSHOT_REFRESH_MS = 10_000
 const RETRY_STREAM_MS = 20_000
 const ICE_GATHERING_MS = 2_000
+/** `?videostart=` and `?videostall=` in seconds, for media servers or cameras slower than the defaults below. */
+const limitMs = (param: string, fallbackMs: number) => {
+  const s = Number(new URLSearchParams(location.search).get(param))
+  return Number.isFinite(s) && s > 0 ? s * 1000 : fallbackMs
+}
+/**
+ * To the first frame: WHEP's offer and answer (ICE gathering up to 2 s) and a keyframe, or a media server's HLS
+ * muxer started on demand and its first segment, a camera keyframe interval of several seconds. A stream that
+ * connects and shows nothing by then is a black tile, not a slow start.
+ */
+const START_TIMEOUT_MS = limitMs('videostart', 10_000)
+/**
+ * Between frames once playing: a few keyframe intervals of a typical camera (1–4 s), so WebRTC's brief freeze
+ * while a lost keyframe is asked for again is waited out, and a frozen picture does not stay on the wall for long.
+ */
+const STALL_TIMEOUT_MS = limitMs('videostall', 8_000)
 
 export interface MediaLabels {
   live: string
@@ -70,7 +87,14 @@ export function cameraMedia(view: CameraView | undefined, snapshotUrl: string | 
     video.setAttribute('muted', '')
     el.prepend(video)
     video.addEventListener('playing', () => show('video'), { once: true })
-    player = stream.kind === 'hls' ? playHls(video, stream.url, fallBack) : playWhep(video, stream.url, fallBack)
+    const playing = stream.kind === 'hls' ? playHls(video, stream.url, fallBack) : playWhep(video, stream.url, fallBack)
+    const unwatch = watchFrames(video, fallBack)
+    player = {
+      stop() {
+        unwatch()
+        playing.stop()
+      },
+    }
   }
 
   show('none')
@@ -89,6 +113,44 @@ export function cameraMedia(view: CameraView | undefined, snapshotUrl: string | 
       player = null
       el.remove()
     },
+  }
+}
+
+/**
+ * Calls `dead` when the video shows no frame within START_TIMEOUT_MS, or no new one for STALL_TIMEOUT_MS: a stream
+ * can connect and send nothing, or stop sending, with no error to tell. Returns the stop of the watch.
+ */
+function watchFrames(video: HTMLVideoElement, dead: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (ms: number) => {
+    clearTimeout(timer)
+    // A hidden page presents no frames (the callbacks stop with its rendering): not the stream's fault.
+    timer = setTimeout(() => (document.hidden ? arm(STALL_TIMEOUT_MS) : dead()), ms)
+  }
+  const frame = () => arm(STALL_TIMEOUT_MS)
+  arm(START_TIMEOUT_MS)
+  if (typeof video.requestVideoFrameCallback === 'function') {
+    let request = 0
+    const each = () => {
+      frame()
+      request = video.requestVideoFrameCallback(each)
+    }
+    request = video.requestVideoFrameCallback(each)
+    return () => {
+      clearTimeout(timer)
+      video.cancelVideoFrameCallback(request)
+    }
+  }
+  // Without frame callbacks (Firefox before 132): the playhead moving is the frames coming.
+  let at = video.currentTime
+  const poll = setInterval(() => {
+    if (video.currentTime === at) return
+    at = video.currentTime
+    frame()
+  }, 1_000)
+  return () => {
+    clearTimeout(timer)
+    clearInterval(poll)
   }
 }
 

@@ -17,6 +17,12 @@ const WEBHOOK_SECRET = 'whep-test-webhook-secret'
  * only loopback candidates and learns the browser's address from its connectivity checks).
  */
 const WEBRTC_ARGS = ['--disable-features=WebRtcHideLocalIpsWithMdns']
+/**
+ * The stream watchdog's limits for the tests that are not about it: here werift answers in the test's own process
+ * and Chromium draws in software on a shared machine, so a first frame can take longer than the wall's default
+ * 10 s (seen: none by then in a takeover card during its flight, load average 5–10). The watchdog has a test of its own.
+ */
+const PATIENT = 'videostart=120&videostall=120'
 
 /** How each camera of the test is set up. */
 interface Cameras {
@@ -33,7 +39,8 @@ interface Cameras {
 /*
  * The wall's WebRTC path end to end: a camera whose stream is WHEP, served by a stand-in for MediaMTX (werift fed
  * by ffmpeg's VP8 test pattern, server/testing/whep-stand-in.ts), plays in its mosaic tile in headless Chromium;
- * cameras whose endpoint refuses, is down or is not an allowed media origin show their snapshot instead.
+ * cameras whose endpoint refuses, is down or is not an allowed media origin show their snapshot instead, and so
+ * does a stream that connects but sends no frame, or stops sending.
  */
 describe('wall plays WHEP (WebRTC) streams in headless Chromium', () => {
   let whep: WhepStandIn
@@ -110,7 +117,7 @@ describe('wall plays WHEP (WebRTC) streams in headless Chromium', () => {
     const deletes = () => whep.requests.filter((r) => /^DELETE \/live-cam\/whep\/[0-9a-f-]{36} 200$/.test(r)).length
     const watched = await openWatchedPage(browser, { width: 1920, height: 1080 })
     const { page, problems } = watched
-    await page.goto(wallUrl('scenes=mosaic&takeover=600'))
+    await page.goto(wallUrl(`scenes=mosaic&takeover=600&${PATIENT}`))
     await waitReady(page)
     await page.waitForFunction(() => probeOf().scene === 'mosaic', null, { timeout: 10_000 })
     await page.waitForFunction((n) => document.querySelectorAll('#mosaic .mosaic-tile').length >= n, 4, { timeout: 10_000 })
@@ -217,7 +224,7 @@ describe('wall plays WHEP (WebRTC) streams in headless Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`))
     page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`))
     const seen = whep.requests.length
-    await page.goto(wallUrl('scenes=mosaic&takeover=600'))
+    await page.goto(wallUrl(`scenes=mosaic&takeover=600&${PATIENT}`))
     await waitReady(page)
     await page.waitForFunction(
       (cam) => [...document.querySelectorAll<HTMLElement>(`#mosaic .mosaic-tile[data-camera="${cam}"] .cam-media`)].some((m) => m.dataset.showing === 'video'),
@@ -238,6 +245,76 @@ describe('wall plays WHEP (WebRTC) streams in headless Chromium', () => {
     await context.close()
   })
 
+  it('falls back to the snapshot when a stream connects but shows nothing, or stops, and tries it again later', async () => {
+    const { context, page, problems } = await openWatchedPage(browser, { width: 1920, height: 1080 })
+    await page.addInitScript(recordCameraMedia)
+    const seen = whep.requests.length
+    const deletes = () => whep.requests.slice(seen).filter((r) => /^DELETE \/live-cam\/whep\/[0-9a-f-]{36} 200$/.test(r)).length
+    const live = (sel: string) => `#mosaic .mosaic-tile[data-camera="${cams.live}"] ${sel}`
+    // A fallback shows the alert's snapshot, or "no picture" for an alert that came without one.
+    const isFallback = (e: MediaEvent) => e.what === 'snapshot' || e.what === 'none'
+    const steps = (log: MediaEvent[]) => log.map((e) => (isFallback(e) ? 'fallback' : e.what))
+    const fallback = (log: MediaEvent[], nth: number) => log.filter(isFallback)[nth].t
+    const started = (log: MediaEvent[], nth: number) => log.filter((e) => e.what === 'stream')[nth].t
+    // What each of the camera's tiles went through (one per alert, side by side), once each has fallen back this often.
+    const records = async (fallbacks: number, timeout: number) => {
+      await page.waitForFunction(
+        ([sel, n]) => {
+          const tiles = [...document.querySelectorAll(sel)].map((el) => mediaRecordOf(el).log)
+          return tiles.length > 0 && tiles.every((log) => log.filter((e) => e.what === 'snapshot' || e.what === 'none').length >= n)
+        },
+        [live('.cam-media'), fallbacks] as const,
+        { timeout },
+      )
+      return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => mediaRecordOf(el)), live('.cam-media'))
+    }
+
+    // Answered and connected, but not a frame: the fallback after the start timeout, the session deleted. That is
+    // 20 s here rather than the default 10 s, so the stalling stream below surely starts in time on a busy machine.
+    whep.sendFrames(0)
+    await page.goto(wallUrl('scenes=mosaic&takeover=600&videostart=20'))
+    await waitReady(page)
+    const silent = await records(1, 60_000)
+    const tiles = silent.length
+    for (const { log, frames } of silent) {
+      expect(steps(log)).toEqual(['stream', 'fallback'])
+      expect(frames.count).toBe(0)
+      // A start is logged a little late (once the task that built the tile is done): hence half a second's slack.
+      expect(fallback(log, 0) - started(log, 0)).toBeGreaterThanOrEqual(19_500)
+      expect(fallback(log, 0) - started(log, 0)).toBeLessThan(24_000)
+    }
+    await expect.poll(() => deletes(), { timeout: 10_000 }).toBe(tiles)
+    expect(whep.sessions).toBe(0)
+    expect(await page.locator(live('video')).count()).toBe(0)
+    const withSnapshot = page.locator(`#mosaic .mosaic-tile[data-camera="${cams.live}"]:has(.cam-media[data-showing="snapshot"])`).first()
+    await page.waitForTimeout(300)
+    await withSnapshot.screenshot({ path: `${ARTIFACTS}/wall-whep-no-frames.png` })
+
+    // Tried again 20 s later; this time three seconds of frames, then none: the fallback after the default stall
+    // timeout (8 s).
+    whep.sendFrames(45)
+    for (const { log, frames } of await records(2, 60_000)) {
+      expect(steps(log)).toEqual(['stream', 'fallback', 'stream', 'video', 'fallback'])
+      expect(log[1].what).toBe(log[4].what)
+      // The retry is due 20 s after the fallback, itself 20 s after the start.
+      expect(started(log, 1) - started(log, 0)).toBeGreaterThanOrEqual(39_500)
+      expect(started(log, 1) - started(log, 0)).toBeLessThan(44_000)
+      expect(frames.count).toBeGreaterThanOrEqual(10)
+      expect(fallback(log, 1) - frames.last).toBeGreaterThanOrEqual(8_000)
+      expect(fallback(log, 1) - frames.last).toBeLessThan(12_000)
+    }
+    await expect.poll(() => deletes(), { timeout: 10_000 }).toBe(2 * tiles)
+    expect(whep.sessions).toBe(0)
+    expect(whep.requests.slice(seen).filter((r) => /^POST \/live-cam\/whep 201$/.test(r))).toHaveLength(2 * tiles)
+    expect(await page.locator(live('video')).count()).toBe(0)
+    expect(await withSnapshot.locator('.cam-badge').innerText()).toBe('快照')
+    await page.waitForTimeout(300)
+    await withSnapshot.screenshot({ path: `${ARTIFACTS}/wall-whep-stalled.png` })
+    expect(problems.consoleErrors.filter((e) => !isFailedLoadOf(e, [`${whep.origin}/nobody-publishes/whep`, downUrl]))).toEqual([])
+    whep.sendFrames(null)
+    await context.close()
+  })
+
   // helpers that need the server
   async function webhook(body: object): Promise<void> {
     const raw = JSON.stringify(body)
@@ -247,6 +324,44 @@ describe('wall plays WHEP (WebRTC) streams in headless Chromium', () => {
 })
 
 declare function probeOf(): WallProbe
+
+/** A camera picture's changes as the page saw them: a stream started (its video added), or what it shows now. */
+interface MediaEvent {
+  what: 'stream' | 'video' | 'snapshot' | 'none'
+  t: number
+}
+/** What `recordCameraMedia` keeps for a camera picture (`.cam-media`): its log, and its latest stream's frames. */
+declare function mediaRecordOf(el: Element): { log: MediaEvent[]; frames: { count: number; last: number } }
+
+/**
+ * Run in the page before its own scripts: logs each camera picture's changes, timed by the page's clock, and counts
+ * its stream's presented frames (the last one's time with them), for the watchdog's timings.
+ */
+function recordCameraMedia(): void {
+  const records = new WeakMap<Element, ReturnType<typeof mediaRecordOf>>()
+  const recordOf = (el: Element) => records.get(el) ?? records.set(el, { log: [], frames: { count: 0, last: 0 } }).get(el)!
+  Object.assign(window, { mediaRecordOf: recordOf })
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const target = m.target as HTMLElement
+      if (m.type === 'attributes') recordOf(target).log.push({ what: target.dataset.showing as MediaEvent['what'], t: performance.now() })
+      for (const added of m.addedNodes) {
+        if (!(added instanceof Element)) continue
+        for (const video of added instanceof HTMLVideoElement ? [added] : added.querySelectorAll('video')) {
+          const record = recordOf(video.parentElement!)
+          record.log.push({ what: 'stream', t: performance.now() })
+          const frames = (record.frames = { count: 0, last: 0 })
+          const count = (now: number) => {
+            frames.count++
+            frames.last = now
+            video.requestVideoFrameCallback(count)
+          }
+          video.requestVideoFrameCallback(count)
+        }
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-showing'] })
+}
 
 /** Waits for the wall to report ready, and makes `probeOf()` available inside page functions. */
 async function waitReady(page: Page): Promise<void> {

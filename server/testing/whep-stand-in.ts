@@ -30,13 +30,19 @@ export interface WhepStandIn {
   readonly requests: readonly string[]
   /** Answer every offer with this status, as MediaMTX does (404) for a path nobody publishes; null: serve again. */
   refuse(status: number | null): void
+  /**
+   * Send each session answered from now on only its first `count` frames once connected, then nothing, as a camera
+   * that stalls (0: a session that connects and never shows a picture); null: every frame again.
+   */
+  sendFrames(count: number | null): void
   stop(): Promise<void>
 }
 
 export async function startWhepStandIn(path = 'camera'): Promise<WhepStandIn> {
-  const sessions = new Map<string, { pc: RTCPeerConnection; track: MediaStreamTrack }>()
+  const sessions = new Map<string, { pc: RTCPeerConnection; track: MediaStreamTrack; framesLeft: number }>()
   const requests: string[] = []
   let refusing: number | null = null
+  let frameLimit = Infinity
 
   // ffmpeg → RTP on loopback → every session's track (werift sets each viewer's SSRC and payload type).
   const rtp = createSocket('udp4')
@@ -44,7 +50,13 @@ export async function startWhepStandIn(path = 'camera'): Promise<WhepStandIn> {
   rtp.on('message', (packet) => {
     // ffmpeg's sender reports come to the same port (rtcpport below); only the media goes on.
     if ((packet[1] & 0x7f) !== VP8_PT) return
-    for (const { track } of sessions.values()) track.writeRtp(packet)
+    // The RTP marker bit ends a frame; frames sent before the session is connected never reach it.
+    const endsFrame = (packet[1] & 0x80) !== 0
+    for (const s of sessions.values()) {
+      if (s.framesLeft === 0) continue
+      s.track.writeRtp(packet)
+      if (endsFrame && s.pc.connectionState === 'connected') s.framesLeft--
+    }
   })
   const rtpPort = (rtp.address() as AddressInfo).port
   // A keyframe every second, so a viewer who joins mid-stream has a picture within a second. One encoder thread:
@@ -68,7 +80,7 @@ export async function startWhepStandIn(path = 'camera'): Promise<WhepStandIn> {
     // Non-trickle, as the wall's client expects: the answer carries every candidate.
     while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 20))
     const id = randomUUID()
-    sessions.set(id, { pc, track })
+    sessions.set(id, { pc, track, framesLeft: frameLimit })
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'failed' || state === 'closed') end(id)
     })
@@ -128,6 +140,9 @@ export async function startWhepStandIn(path = 'camera'): Promise<WhepStandIn> {
     requests,
     refuse(status) {
       refusing = status
+    },
+    sendFrames(count) {
+      frameLimit = count ?? Infinity
     },
     async stop() {
       for (const id of [...sessions.keys()]) end(id)
