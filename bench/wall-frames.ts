@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import type { Page } from 'playwright-core'
 import { numFlag } from './lib/args.ts'
+import { descendantsCpuProbe } from './lib/proc-stats.ts'
 import { clearPositions, openCity } from './lib/bench-db.ts'
 import { int, ms, times, type BenchContext, type BenchReport } from './lib/report.ts'
 import { CLIENT_DIST } from '../server/app.ts'
@@ -91,12 +92,27 @@ export async function wallFramesBench({ args, city, log }: BenchContext): Promis
       /** How often the page handed deck.gl new layers, per phase: a paced page redraws units less often. */
       const redraws = { static: 0, live: 0 }
       const redrawCount = () => page.evaluate(() => (window as unknown as { __gridwatch: { frames: number } }).__gridwatch.frames)
+      // MapLibre's own repaints: each draws the basemap, the grid fill and the heatmap again.
+      await page.evaluate(() => {
+        const w = window as unknown as { __wallDebug: { map: { on(e: string, f: () => void): void } }; __mapRenders: number }
+        w.__mapRenders = 0
+        w.__wallDebug.map.on('render', () => w.__mapRenders++)
+      })
+      const mapRenders = () => page.evaluate(() => (window as unknown as { __mapRenders: number }).__mapRenders)
+      const repaints = { static: 0, live: 0 }
+      // The browser's CPU seconds per phase: what the scene costs to draw, whatever else the machine is doing.
+      const browserCpu = descendantsCpuProbe(process.pid)
+      const cpu = { static: 0, live: 0 }
       for (let r = 0; r < rounds; r++) {
         publisher.pause()
         await page.waitForTimeout(QUIET_MS)
         log.info(`wall-frames: round ${r + 1}/${rounds}, static ${seconds} s`)
         let before = await redrawCount()
+        let cpu0 = browserCpu()
+        let renders0 = await mapRenders()
         staticRuns.push(await frameTimes(page, seconds * 1000))
+        cpu.static += browserCpu() - cpu0
+        repaints.static += (await mapRenders()) - renders0
         redraws.static += (await redrawCount()) - before
         publisher.resume()
         await page.waitForTimeout(3000)
@@ -104,15 +120,21 @@ export async function wallFramesBench({ args, city, log }: BenchContext): Promis
         moves.before = publisher.sent
         const profiling = profile && r === rounds - 1 ? await startPageProfile(page) : null
         before = await redrawCount()
+        cpu0 = browserCpu()
+        renders0 = await mapRenders()
         liveRuns.push(await frameTimes(page, seconds * 1000))
+        cpu.live += browserCpu() - cpu0
+        repaints.live += (await mapRenders()) - renders0
         redraws.live += (await redrawCount()) - before
         if (profiling) hotFunctions = await profiling.stop()
         moves.after = publisher.sent
       }
       publisher.stop()
+      const cpuShare = (used: number) => `${((used / (rounds * seconds)) * 100).toFixed(0)} % of a core`
       const s = stats(staticRuns.flat())
       const l = stats(liveRuns.flat())
       const drawn = await page.evaluate(() => (window as unknown as { __gridwatch: { layers: { heat: number; grids: number } } }).__gridwatch.layers)
+      const zoom = await page.evaluate(() => (window as unknown as { __wallDebug: { map: { getZoom(): number } } }).__wallDebug.map.getZoom())
       await context.close()
       return {
         name: 'wall-frames',
@@ -129,10 +151,16 @@ export async function wallFramesBench({ args, city, log }: BenchContext): Promis
           },
           { what: 'frames per second, static / live', value: `${(1000 / s.mean).toFixed(1)} / ${(1000 / l.mean).toFixed(1)}` },
           { what: 'layer redraws per second, static / live', value: `${(redraws.static / (rounds * seconds)).toFixed(1)} / ${(redraws.live / (rounds * seconds)).toFixed(1)}` },
+          { what: 'map repaints per second, static / live', value: `${(repaints.static / (rounds * seconds)).toFixed(1)} / ${(repaints.live / (rounds * seconds)).toFixed(1)}` },
+          {
+            what: 'browser CPU (renderer, GPU and other processes), static / live',
+            value: `${cpuShare(cpu.static)} / ${cpuShare(cpu.live)}`,
+          },
           { what: 'share of time in frames over 100 ms, static / live', value: `${pct(slowShare(staticRuns.flat()))} / ${pct(slowShare(liveRuns.flat()))}` },
         ],
         notes: [
-          `${rounds} round(s) of ${seconds} s static then ${seconds} s live; ${int(s.n)} and ${int(l.n)} frames; a static phase starts ${QUIET_MS / 1000} s after the last move (trails faded)`,
+          `${rounds} round(s) of ${seconds} s static then ${seconds} s live; ${int(s.n)} and ${int(l.n)} frames; a static phase starts ${QUIET_MS / 1000} s after the last move (trails faded); the whole city at map zoom ${zoom.toFixed(1)}`,
+          `browser CPU per redraw of the moving layers, above the static scene's: ${ms(((cpu.live - cpu.static) * 1000) / Math.max(1, redraws.live))} (both phases ${int(rounds * seconds)} s)`,
           `moves published through the live hub during the last live phase: ${int(moves.after - moves.before)}`,
           'headless Chromium with --disable-gpu (SwiftShader): frame times are a software renderer\'s, on the same 2 cores as the server',
           ...hotFunctions,

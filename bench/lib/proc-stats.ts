@@ -46,6 +46,41 @@ export function postgresCpuProbe(database: string): () => number {
   }
 }
 
+/**
+ * A probe for the CPU of every process descended from `root` (not `root` itself): a browser that a benchmark
+ * launched, with its renderer, GPU and utility processes. Cumulative per process, like the PostgreSQL probe, so a
+ * process that exits keeps what it used. CPU seconds, unlike frame times, do not grow when another program takes
+ * turns on the same cores.
+ */
+export function descendantsCpuProbe(root: number): () => number {
+  const last = new Map<number, number>()
+  let total = 0
+  return () => {
+    const parent = new Map<number, number>()
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+        parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+      } catch {
+        continue
+      }
+    }
+    const descends = (pid: number): boolean => {
+      for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true
+      return false
+    }
+    for (const pid of parent.keys()) {
+      if (!descends(pid)) continue
+      const now = cpuSeconds(pid)
+      if (Number.isNaN(now)) continue
+      total += now - (last.get(pid) ?? 0)
+      last.set(pid, now)
+    }
+    return total
+  }
+}
+
 /** Busy and total CPU seconds of the whole machine (all cores) so far. */
 export function machineCpu(): { busy: number; total: number } {
   try {

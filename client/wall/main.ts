@@ -33,10 +33,10 @@ import {
 } from './panels.ts'
 import type { WallProbe } from './probe.ts'
 import { SceneDirector, type ActiveTakeover, type Scene } from './scenes.ts'
-import { drawUnitIcons } from './unit-icons.ts'
+import { drawMarkerIcons } from './marker-icons.ts'
 import { STATUS_COLORS, UnitStore, type Rgba, type TrailBuffers } from './unit-store.ts'
 import { RedrawPacer } from './redraw-pacer.ts'
-import { BaseLayers, BELOW_LABELS, buildLiveLayers, UnitLayerData, type CameraItem, type LayerInputs } from './wall-layers.ts'
+import { BaseLayers, BELOW_LABELS, buildLiveLayers, type CameraItem, type LayerInputs } from './wall-layers.ts'
 
 const params = new URLSearchParams(location.search)
 const num = (name: string, fallback: number, min: number, max: number) => {
@@ -48,7 +48,7 @@ const DWELL_MS = num('dwell', 20, 2, 3600) * 1000
 const TAKEOVER_MS = num('takeover', 30, 2, 3600) * 1000
 const SCENES = (params.get('scenes') ?? 'city,streets,heatmap,mosaic').split(',').map((x) => x.trim())
 const TRAIL_WINDOW_S = 30
-/** `?hide=units-halo,unit-trails`: leave deck.gl layers out, to measure what each costs. */
+/** `?hide=units,unit-trails`: leave deck.gl layers out, to measure what each costs. */
 const HIDDEN = new Set((params.get('hide') ?? '').split(',').filter(Boolean))
 /** `?heat=on`: the incident heatmap over every scene, not only its own (where it replaces the grid fill). */
 const HEAT_ALWAYS = params.get('heat') === 'on'
@@ -119,6 +119,7 @@ async function main(): Promise<void> {
   for (const fc of [street, community, grid]) for (const f of fc.features) areaByCode.set(f.properties.code, f)
   const streets = [...street.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code))
   const cityBounds = street.features.length ? boundsOf(street.features) : new LngLatBounds(tileJson.bounds.slice(0, 2) as [number, number], tileJson.bounds.slice(2) as [number, number])
+  const trailOrigin = cityBounds.getCenter().toArray() as [number, number]
 
   // ---------- map ----------
   const rect = mapRect(head)
@@ -183,9 +184,8 @@ async function main(): Promise<void> {
       return `${who} · ${l.etaMinutes > 0 ? tn('wall.dispatch.eta', l.etaMinutes) : t('wall.dispatch.due')}`
     },
   }
-  const unitData = new UnitLayerData()
   const baseLayers = new BaseLayers()
-  const atlas = drawUnitIcons()
+  const atlas = drawMarkerIcons()
   let trails: TrailBuffers = units.buildTrails(performance.now(), TRAIL_WINDOW_S * 1000)
   let trailsDirty = false
   let lastTrailBuild = 0
@@ -1082,6 +1082,7 @@ async function main(): Promise<void> {
         units,
         trails,
         trailWindowS: TRAIL_WINDOW_S,
+        origin: trailOrigin,
         incidents: { items: drawnIncidents.items, version: incidents.version, isOverdue: (i) => incidents.isOverdue(i, serverNow()) },
         cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
         heat,
@@ -1092,7 +1093,7 @@ async function main(): Promise<void> {
       }
       const base = baseLayers.build(inputs)
       if (base) underlay.setProps({ layers: base.filter((l) => !HIDDEN.has(l.id)) })
-      overlay.setProps({ layers: buildLiveLayers(inputs, unitData).filter((l) => !HIDDEN.has(l.id)) })
+      overlay.setProps({ layers: buildLiveLayers(inputs).filter((l) => !HIDDEN.has(l.id)) })
       probe.frames++
     }
     requestAnimationFrame(frame)

@@ -25,7 +25,7 @@ export const STATUS_COLORS: Record<UnitStatus, Rgba> = {
 }
 export const STALE_COLOR: Rgba = [105, 114, 130, 215]
 
-/** Icons in the atlas (unit-icons.ts), by index. */
+/** A unit's shape (unit-sprite-layer.ts), by index. */
 export const ICON_HEADING = 0
 export const ICON_NO_HEADING = 1
 export const ICON_STALE = 2

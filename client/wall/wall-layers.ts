@@ -1,9 +1,11 @@
-import { GeoJsonLayer, HeatmapLayer, IconLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, TripsLayer } from 'deck.gl'
+import { GeoJsonLayer, HeatmapLayer, IconLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer } from 'deck.gl'
 import type { Layer } from 'deck.gl'
 import type { AreaProperties, Areas, CameraProperties } from './api.ts'
 import type { DispatchLines, DispatchLink } from './dispatch-lines.ts'
 import type { WallIncident } from './incident-store.ts'
-import type { IconAtlas } from './unit-icons.ts'
+import type { MarkerAtlas } from './marker-icons.ts'
+import { TrailLayer } from './trail-layer.ts'
+import { UnitSpriteLayer } from './unit-sprite-layer.ts'
 import type { Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
 
 /**
@@ -64,6 +66,8 @@ export interface LayerInputs {
   units: UnitStore
   trails: TrailBuffers
   trailWindowS: number
+  /** A fixed point near the city: the trail layer's coordinates are offsets from it. */
+  origin: [number, number]
   incidents: { items: WallIncident[]; version: number; isOverdue: (i: WallIncident) => boolean }
   /** `items` for the field-of-view wedges, `shown` for the icons (all when close, only alerting ones city-wide). */
   cameras: { items: CameraItem[]; shown: CameraItem[]; version: number }
@@ -73,69 +77,19 @@ export interface LayerInputs {
   /** Dispatched case -> assigned unit, with the label each line's case end carries. */
   dispatch: { lines: DispatchLines; labelOf: (l: DispatchLink) => string }
   takeover: { lon: number; lat: number; startedAt: number; links: [number, number][] } | null
-  atlas: IconAtlas
+  atlas: MarkerAtlas
 }
-
-/** Binary data objects for the unit layers: rebuilt when the store's arrays are replaced, updated in place otherwise. */
-export class UnitLayerData {
-  private structure = -1
-  private positionsV = -1
-  private styleV = -1
-  private trailsRef: TrailBuffers | null = null
-  /** The body layer's data: positions, angles, sizes and the status colours. */
-  icons: BinaryData = { length: 0, attributes: {} }
-  /**
-   * The halo's and heading glyph's data: the same arrays without the colours (binary attributes in `data` win
-   * over a layer's constant colour, so layers drawn in one colour must not see them).
-   */
-  shapes: BinaryData = { length: 0, attributes: {} }
-  trails: { length: number; startIndices: Uint32Array; attributes: Record<string, { value: ArrayLike<number>; size: number; normalized?: boolean }> } = {
-    length: 0,
-    startIndices: new Uint32Array(1),
-    attributes: {},
-  }
-
-  sync(store: UnitStore, trails: TrailBuffers): void {
-    if (this.structure !== store.version.structure) {
-      this.structure = store.version.structure
-      this.positionsV = this.styleV = -1
-      this.icons = { length: store.count, attributes: {} }
-      this.shapes = { length: store.count, attributes: {} }
-    }
-    const a = this.icons.attributes
-    const b = this.shapes.attributes
-    // A new wrapper around the same typed array tells deck.gl to upload it again; the array is not copied here.
-    if (this.positionsV !== store.version.positions) {
-      this.positionsV = store.version.positions
-      b.getPosition = a.getPosition = { value: store.positions.subarray(0, store.count * 2), size: 2 }
-      b.getAngle = a.getAngle = { value: store.angles.subarray(0, store.count), size: 1 }
-    }
-    if (this.styleV !== store.version.style) {
-      this.styleV = store.version.style
-      a.getColor = { value: store.colors.subarray(0, store.count * 4), size: 4, normalized: true }
-      b.getSize = a.getSize = { value: store.sizes.subarray(0, store.count), size: 1 }
-    }
-    if (this.trailsRef !== trails) {
-      this.trailsRef = trails
-      this.trails = {
-        length: trails.length,
-        startIndices: trails.startIndices,
-        attributes: {
-          getPath: { value: trails.path, size: 2 },
-          getTimestamps: { value: trails.timestamps, size: 1 },
-          getColor: { value: trails.colors, size: 4, normalized: true },
-        },
-      }
-    }
-  }
-}
-
-type BinaryData = { length: number; attributes: Record<string, { value: ArrayLike<number>; size: number; normalized?: boolean }> }
 
 /** What the base layers draw from: when none of it changed, MapLibre's frame need not be redrawn. */
 function baseInputs(s: LayerInputs): unknown[] {
   return [baseOpacity(s.zoom), s.zoom >= 13, s.gridAreas, s.fill.version, s.fill.visible, s.heat.data, s.heat.visible, s.cameras.items, s.cameras.version]
 }
+
+/**
+ * Units shrink as the map zooms out, to half size at the whole-city view: there thousands of full-size icons
+ * would cover each other and the streets, and on a software renderer each costs its area in fragments.
+ */
+const unitZoomScale = (zoom: number) => Math.min(1, Math.max(0.5, 2 ** ((zoom - 14) / 2)))
 
 // Close in, a grid fills the screen: the fill steps back so streets and units stay readable.
 const baseOpacity = (zoom: number) => (zoom <= 13 ? 1 : zoom >= 15.5 ? 0.4 : 1 - ((zoom - 13) / 2.5) * 0.6)
@@ -198,22 +152,8 @@ function buildBaseLayers(s: LayerInputs): Layer[] {
 }
 
 /** The layers above the map, in their own canvas: redrawn as units move, without repainting the map. */
-export function buildLiveLayers(s: LayerInputs, unitData: UnitLayerData): Layer[] {
+export function buildLiveLayers(s: LayerInputs): Layer[] {
   const { units } = s
-  unitData.sync(units, s.trails)
-  // The three unit layers draw from the same binary buffers and redraw on the same version counters.
-  const unitTriggers = { getIcon: units.version.icons, getPosition: units.version.positions, getAngle: units.version.positions, getSize: units.version.style }
-  const unitIcons = (id: string, data: unknown, table: readonly string[], props: Record<string, unknown>) =>
-    new IconLayer({
-      id,
-      data: data as never,
-      iconAtlas: s.atlas.canvas as never,
-      iconMapping: s.atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => table[units.icons[index]],
-      sizeUnits: 'pixels',
-      updateTriggers: unitTriggers,
-      ...props,
-    })
   const layers: Layer[] = []
   const pulse = (s.now % 1600) / 1600
   const flash = Math.floor(s.now / 500) % 2 === 0
@@ -325,24 +265,27 @@ export function buildLiveLayers(s: LayerInputs, unitData: UnitLayerData): Layer[
       getBorderWidth: 1,
       updateTriggers: { getText: s.dispatch.lines.labelsVersion, getPosition: s.dispatch.lines.labelsVersion },
     }),
-    new TripsLayer({
+    new TrailLayer({
       id: 'unit-trails',
-      data: unitData.trails as never,
-      _pathType: 'open',
-      widthUnits: 'pixels',
-      getWidth: 3,
-      capRounded: true,
-      jointRounded: true,
+      trails: s.trails,
+      coordinateOrigin: [s.origin[0], s.origin[1], 0],
       currentTime: s.now / 1000,
       trailLength: s.trailWindowS,
-      fadeTrail: true,
+      widthPixels: 3,
       opacity: 0.75,
     }),
-    // A unit is three icons on the same binary buffers: a dark halo, the body in its status colour, and a
-    // dark chevron along its heading. Only the body reads the colour array.
-    unitIcons('units-halo', unitData.shapes, s.atlas.body, { getColor: [4, 8, 16, 230], sizeScale: 1.28 }),
-    unitIcons('units', unitData.icons, s.atlas.body, { updateTriggers: { ...unitTriggers, getColor: units.version.style } }),
-    unitIcons('units-heading', unitData.shapes, s.atlas.glyph, { getColor: [6, 12, 24, 235], sizeScale: 0.78 }),
+    new UnitSpriteLayer({
+      id: 'units',
+      count: units.count,
+      positions: units.positions,
+      angles: units.angles,
+      sizes: units.sizes,
+      colors: units.colors,
+      shapes: units.icons,
+      positionsVersion: units.version.positions + units.version.structure,
+      styleVersion: units.version.style + units.version.icons + units.version.structure,
+      sizeScale: unitZoomScale(s.zoom),
+    }),
     new TextLayer<{ position: [number, number]; text: string }>({
       id: 'stale-age',
       data: s.staleLabels.items,

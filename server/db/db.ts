@@ -5,8 +5,16 @@ export interface QueryResult<R> {
   affectedRows: number
 }
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name on each connection (PostgreSQL): planned once per connection,
+   * not on every call. For a hot statement whose SQL text for a given name never changes; PGlite ignores it.
+   */
+  prepared?: string
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>
   /** Runs a multi-statement SQL script without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>
 }

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db, Queryable, QueryResult } from './db.ts'
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.ts'
 
 type TypeId = Parameters<typeof pg.types.getTypeParser>[0]
 
@@ -23,8 +23,8 @@ const types = {
 
 function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-      const r = await conn.query(sql, params as unknown[])
+    async query<R>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+      const r = await conn.query({ text: sql, values: params as unknown[], name: options?.prepared })
       return { rows: r.rows as R[], affectedRows: r.rowCount ?? 0 }
     },
     async exec(sql: string) {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { Db, Queryable, QueryResult } from './db.ts'
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.ts'
 import { PGLITE_WORKER_SOURCE, type PgliteReply, type PgliteRequest, type PgliteWorkerData, type PgliteWorkerError } from './pglite-worker.ts'
 
 /*
@@ -8,7 +8,7 @@ import { PGLITE_WORKER_SOURCE, type PgliteReply, type PgliteRequest, type Pglite
  * structured clone, which keeps what PGlite parsed (Date, number, arrays, json objects, bytea as Uint8Array).
  */
 
-export interface PgliteQueryOptions {
+export interface PgliteQueryOptions extends QueryOptions {
   /** Data for `COPY ... FROM '/dev/blob'`. */
   blob?: Blob
 }
