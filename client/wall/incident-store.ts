@@ -50,48 +50,14 @@ export class IncidentStore {
     if (!p) return IncidentStore.parseCase(raw)
     if (typeof p.id !== 'number') return null
     const [lon, lat] = f.geometry?.type === 'Point' ? f.geometry.coordinates : [NaN, NaN]
-    return {
-      id: p.id,
-      lon,
-      lat,
-      priority: Number(p.priority) || 4,
-      state: p.state ?? 'reported',
-      categoryCode: p.categoryCode ?? null,
-      reportedAtMs: Date.parse(p.reportedAt),
-      filedAtMs: timeOf(p.filedAt),
-      dispatchedAtMs: timeOf(p.dispatchedAt),
-      deadlineAtMs: timeOf(p.deadlineAt),
-      gridCode: p.gridCode ?? null,
-      assignedUnitId: p.assignedUnitId ?? null,
-      expectedArrivalAtMs: timeOf(p.expectedArrivalAt),
-      description: p.description ?? null,
-      address: p.address ?? null,
-      arrivedAt: null,
-    }
+    return wallIncident({ ...p, id: p.id, state: p.state ?? 'reported' }, lon, lat)
   }
 
   /** A case summary as the `cases` layer and GET /api/v1/cases carry it. */
   private static parseCase(raw: unknown): WallIncident | null {
     const c = raw as Partial<CaseSummary> | null
     if (!c || typeof c !== 'object' || typeof c.id !== 'number' || typeof c.state !== 'string' || typeof c.reportedAt !== 'string') return null
-    return {
-      id: c.id,
-      lon: typeof c.lon === 'number' ? c.lon : NaN,
-      lat: typeof c.lat === 'number' ? c.lat : NaN,
-      priority: Number(c.priority) || 4,
-      state: c.state,
-      categoryCode: c.categoryCode ?? null,
-      reportedAtMs: Date.parse(c.reportedAt),
-      filedAtMs: timeOf(c.filedAt),
-      dispatchedAtMs: timeOf(c.dispatchedAt),
-      deadlineAtMs: timeOf(c.deadlineAt),
-      gridCode: c.gridCode ?? null,
-      assignedUnitId: c.assignedUnitId ?? null,
-      expectedArrivalAtMs: timeOf(c.expectedArrivalAt),
-      description: c.description ?? null,
-      address: c.address ?? null,
-      arrivedAt: null,
-    }
+    return wallIncident({ ...c, id: c.id, state: c.state }, typeof c.lon === 'number' ? c.lon : NaN, typeof c.lat === 'number' ? c.lat : NaN)
   }
 
   /** Adds or updates; keeps the first arrival time. Returns the stored incident. */
@@ -181,3 +147,41 @@ export class IncidentStore {
 }
 
 const timeOf = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null)
+
+/** The fields an incident feature's properties and a case summary share, by the same names. */
+interface IncidentFields {
+  id: number
+  state: string
+  priority?: number | string | null
+  categoryCode?: string | null
+  reportedAt?: string | null
+  filedAt?: string | null
+  dispatchedAt?: string | null
+  deadlineAt?: string | null
+  gridCode?: string | null
+  assignedUnitId?: string | null
+  expectedArrivalAt?: string | null
+  description?: string | null
+  address?: string | null
+}
+
+function wallIncident(p: IncidentFields, lon: number, lat: number): WallIncident {
+  return {
+    id: p.id,
+    lon,
+    lat,
+    priority: Number(p.priority) || 4,
+    state: p.state,
+    categoryCode: p.categoryCode ?? null,
+    reportedAtMs: Date.parse(p.reportedAt ?? ''),
+    filedAtMs: timeOf(p.filedAt),
+    dispatchedAtMs: timeOf(p.dispatchedAt),
+    deadlineAtMs: timeOf(p.deadlineAt),
+    gridCode: p.gridCode ?? null,
+    assignedUnitId: p.assignedUnitId ?? null,
+    expectedArrivalAtMs: timeOf(p.expectedArrivalAt),
+    description: p.description ?? null,
+    address: p.address ?? null,
+    arrivedAt: null,
+  }
+}

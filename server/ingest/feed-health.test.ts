@@ -4,7 +4,7 @@ import { FeedHealth } from './feed-health.ts'
 describe('FeedHealth', () => {
   it('keeps per feed the last message time and counts, and lists a registered feed before its first message', () => {
     let t = Date.parse('2026-11-23T10:00:00Z')
-    const health = new FeedHealth(() => new Date(t))
+    const health = new FeedHealth(() => t)
     health.register('owntracks-mqtt')
     health.record('frigate', 'ok')
     t += 1000

@@ -18,10 +18,22 @@ export interface FeedStatus {
  * Adapters record every message; /readyz and the wall read the snapshot. In-process only: each server process
  * reports what it received itself.
  */
-export class FeedHealth {
-  private readonly feeds = new Map<string, FeedStatus>()
+/** A feed's state as kept: times as epoch milliseconds (formatting one per message showed in profiles). */
+interface FeedCounters {
+  feed: string
+  lastMessageAt: number | null
+  lastOkAt: number | null
+  lastRejectedAt: number | null
+  ok: number
+  rejected: number
+  lastError: string | null
+}
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+export class FeedHealth {
+  private readonly feeds = new Map<string, FeedCounters>()
+
+  /** @param now epoch milliseconds */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Lists a feed before its first message, so "configured but silent" shows as such. */
   register(feed: string): void {
@@ -33,7 +45,7 @@ export class FeedHealth {
   record(feed: string, outcome: FeedOutcome, error?: string): void {
     this.register(feed)
     const s = this.feeds.get(feed)!
-    const t = this.now().toISOString()
+    const t = this.now()
     s.lastMessageAt = t
     if (outcome === 'ok') {
       s.ok++
@@ -47,7 +59,10 @@ export class FeedHealth {
 
   /** A copy, sorted by feed name. */
   snapshot(): FeedStatus[] {
-    return [...this.feeds.values()].map((s) => ({ ...s })).sort((a, b) => a.feed.localeCompare(b.feed))
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+    return [...this.feeds.values()]
+      .map((s) => ({ ...s, lastMessageAt: iso(s.lastMessageAt), lastOkAt: iso(s.lastOkAt), lastRejectedAt: iso(s.lastRejectedAt) }))
+      .sort((a, b) => a.feed.localeCompare(b.feed))
   }
 }
 

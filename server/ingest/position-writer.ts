@@ -122,15 +122,12 @@ export class PositionWriter {
     }
   }
 
+  /** The oldest callers whose fixes fit in one batch (always at least one); one splice, as MQTT queues thousands. */
   private takeBatch(): Pending[] {
-    const batch: Pending[] = []
+    let k = 0
     let n = 0
-    while (this.queue.length && (batch.length === 0 || n + this.queue[0].fixes.length <= this.options.maxBatch)) {
-      const p = this.queue.shift()!
-      n += p.fixes.length
-      batch.push(p)
-    }
-    return batch
+    while (k < this.queue.length && (k === 0 || n + this.queue[k].fixes.length <= this.options.maxBatch)) n += this.queue[k++].fixes.length
+    return this.queue.splice(0, k)
   }
 }
 
