@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   for (const fc of [street, community, grid]) for (const f of fc.features) areaByCode.set(f.properties.code, f)
   const streets = [...street.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code))
   const cityBounds = street.features.length ? boundsOf(street.features) : new LngLatBounds(tileJson.bounds.slice(0, 2) as [number, number], tileJson.bounds.slice(2) as [number, number])
-  const trailOrigin = cityBounds.getCenter().toArray() as [number, number]
+  const layerOrigin: [number, number, number] = [...cityBounds.getCenter().toArray(), 0]
 
   // ---------- map ----------
   const rect = mapRect(head)
@@ -1082,7 +1082,7 @@ async function main(): Promise<void> {
         units,
         trails,
         trailWindowS: TRAIL_WINDOW_S,
-        origin: trailOrigin,
+        origin: layerOrigin,
         incidents: { items: drawnIncidents.items, version: incidents.version, isOverdue: (i) => incidents.isOverdue(i, serverNow()) },
         cameras: { items: cameras, shown: camerasShown(), version: camerasVersion },
         heat,

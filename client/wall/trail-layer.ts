@@ -5,7 +5,7 @@ import { ItemVertexBuffers } from './item-vertex-buffers.ts'
 import type { TrailBuffers } from './unit-store.ts'
 
 /**
- * The units' fading trails in one non-instanced draw: each segment a quad of six vertices in plain buffers,
+ * The units' fading trails in one indexed, non-instanced draw: each segment a quad in plain vertex buffers,
  * shown up to the current time and fading over the trail window (what deck.gl's TripsLayer does), for the reason
  * given in unit-sprite-layer.ts: a software renderer pays per instance, and TripsLayer draws one per segment.
  * Segments get square ends half a width long, which closes the joints of a 3 px line. Positions go to the GPU as
@@ -22,8 +22,8 @@ export interface TrailLayerProps {
 }
 
 /** Per vertex of a segment's quad: [along the segment (0 start, 1 end), side (-1 left, 1 right)]. */
-const CORNERS = [0, -1, 1, -1, 0, 1, 0, 1, 1, -1, 1, 1]
-const PER_SEGMENT = CORNERS.length / 2
+const CORNERS = [0, -1, 1, -1, 0, 1, 1, 1]
+const PER_SEGMENT = ItemVertexBuffers.VERTICES
 
 const uniformBlock = `\
 layout(std140) uniform trailUniforms {
@@ -130,11 +130,8 @@ export class TrailLayer extends Layer<TrailLayerProps> {
     if (props.trails === oldProps.trails) return
     const { trails } = props
     const segments = trails.startIndices[trails.length] - trails.length
-    if (segments > 0) {
-      this.state.buffers.reserve(segments)
-      this.write(trails, segments)
-    }
-    this.state.model.setVertexCount(Math.max(0, segments) * PER_SEGMENT)
+    this.state.buffers.reserve(Math.max(0, segments))
+    if (segments > 0) this.write(trails, segments)
   }
 
   override draw(): void {
@@ -151,15 +148,17 @@ export class TrailLayer extends Layer<TrailLayerProps> {
   }
 
   /**
-   * Every segment's two ends, six times, as offsets from the layer's coordinate origin (32-bit floats then keep
+   * Every segment's two ends at each of its four vertices, as offsets from the layer's coordinate origin (32-bit floats then keep
    * centimetres across a city; longitudes and latitudes themselves would not).
    */
   private write({ length, startIndices, path, timestamps, colors }: TrailBuffers, segments: number): void {
     const [originLon, originLat] = this.origin()
-    const starts = new Float32Array(segments * PER_SEGMENT * 2)
-    const ends = new Float32Array(segments * PER_SEGMENT * 2)
-    const times = new Float32Array(segments * PER_SEGMENT * 2)
-    const colour = new Uint8Array(segments * PER_SEGMENT * 4)
+    const { buffers } = this.state
+    const f32 = (n: number) => new Float32Array(n)
+    const starts = buffers.array('starts', f32, segments * PER_SEGMENT * 2)
+    const ends = buffers.array('ends', f32, segments * PER_SEGMENT * 2)
+    const times = buffers.array('times', f32, segments * PER_SEGMENT * 2)
+    const colour = buffers.array('colors', (n) => new Uint8Array(n), segments * PER_SEGMENT * 4)
     let s = 0
     for (let p = 0; p < length; p++) {
       for (let v = startIndices[p]; v < startIndices[p + 1] - 1; v++, s++) {
@@ -179,7 +178,6 @@ export class TrailLayer extends Layer<TrailLayerProps> {
         }
       }
     }
-    const { buffers } = this.state
     buffers.write('starts', starts)
     buffers.write('ends', ends)
     buffers.write('times', times)

@@ -1,11 +1,11 @@
-import { Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
+import { COORDINATE_SYSTEM, Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
 import type { DefaultProps } from '@deck.gl/core'
 import { Model } from '@luma.gl/engine'
 import { ItemVertexBuffers } from './item-vertex-buffers.ts'
 import { ICON_HEADING, ICON_STALE } from './unit-store.ts'
 
 /**
- * Every patrol unit in one non-instanced draw: six vertices per unit in plain vertex buffers, the picture (dark
+ * Every patrol unit in one indexed, non-instanced draw: a quad per unit in plain vertex buffers, the picture (dark
  * halo, body in the status colour, dark heading chevron, or a ring when the fix is stale) drawn by the fragment
  * shader, so there is no texture and the shapes stay sharp at any size.
  *
@@ -38,8 +38,8 @@ export interface UnitSpriteProps {
 
 /** Half the quad's side, in body radii: room for the halo (1.28) and a pixel of smoothing. */
 const HALF_QUAD = 1.36
-const CORNERS = [-1, -1, 1, -1, -1, 1, -1, 1, 1, -1, 1, 1]
-const PER_UNIT = CORNERS.length / 2
+const CORNERS = [-1, -1, 1, -1, -1, 1, 1, 1]
+const PER_UNIT = ItemVertexBuffers.VERTICES
 
 const uniformBlock = `\
 layout(std140) uniform unitSpriteUniforms {
@@ -56,8 +56,7 @@ const unitSpriteUniforms = {
 const vs = `\
 #version 300 es
 #define SHADER_NAME unit-sprite-layer-vertex-shader
-in vec3 positions;
-in vec3 positions64Low;
+in vec2 positions;
 in vec2 corners;
 in float angles;
 in float sizes;
@@ -68,7 +67,7 @@ out vec4 vColor;
 out float vShape;
 
 void main(void) {
-  geometry.worldPosition = positions;
+  geometry.worldPosition = vec3(positions, 0.0);
   // Picture space: body radii, y down (like an image), turned with the unit as IconLayer turns its icons.
   vLocal = corners * ${HALF_QUAD.toFixed(2)};
   vColor = colors;
@@ -76,7 +75,7 @@ void main(void) {
   float a = radians(angles);
   vec2 offset = mat2(cos(a), -sin(a), sin(a), cos(a)) * vLocal * (sizes * unitSprite.sizeScale * 0.5);
   offset.y = -offset.y;
-  gl_Position = project_position_to_clipspace(positions, positions64Low, vec3(0.0), geometry.position);
+  gl_Position = project_position_to_clipspace(vec3(positions, 0.0), vec3(0.0), vec3(0.0), geometry.position);
   DECKGL_FILTER_GL_POSITION(gl_Position, geometry);
   gl_Position.xy += project_pixel_size_to_clipspace(offset);
   DECKGL_FILTER_COLOR(vColor, geometry);
@@ -97,20 +96,18 @@ const vec4 GLYPH = vec4(6.0, 12.0, 24.0, 235.0) / 255.0;
 
 // Coverage of a shape from a signed distance (positive inside), smoothed over one pixel.
 float cover(float d, float px) { return clamp(d / px + 0.5, 0.0, 1.0); }
-float disc(vec2 p, float r) { return r - length(p); }
-float ring(vec2 p, float r, float w) { return w * 0.5 - abs(length(p) - r); }
-// Distance inside the triangle abc (cross(b - a, c - a) > 0), negative outside.
-float tri(vec2 p, vec2 a, vec2 b, vec2 c) {
-  vec2 e0 = normalize(b - a), e1 = normalize(c - b), e2 = normalize(a - c);
-  float d0 = (p.x - a.x) * e0.y - (p.y - a.y) * e0.x;
-  float d1 = (p.x - b.x) * e1.y - (p.y - b.y) * e1.x;
-  float d2 = (p.x - c.x) * e2.y - (p.y - c.y) * e2.x;
-  return -max(max(d0, d1), d2);
-}
-// The heading chevron: a notched arrowhead pointing up (north before the turn).
+// Distance to the line through a along the unit direction e, positive on its left (inside, going round a
+// triangle in picture space).
+float edge(vec2 p, vec2 a, vec2 e) { return (p.y - a.y) * e.x - (p.x - a.x) * e.y; }
+// The heading chevron, a notched arrowhead pointing up (north before the turn), as two triangles. The edge
+// directions are constants, so a software renderer does not normalise them for every pixel.
+const vec2 TIP = vec2(0.0, -0.69), RIGHT = vec2(0.51, 0.42), NOTCH = vec2(0.0, 0.15), LEFT = vec2(-0.51, 0.42);
+const vec2 TIP_RIGHT = normalize(RIGHT - TIP), RIGHT_NOTCH = normalize(NOTCH - RIGHT), NOTCH_TIP = normalize(TIP - NOTCH);
+const vec2 TIP_NOTCH = normalize(NOTCH - TIP), NOTCH_LEFT = normalize(LEFT - NOTCH), LEFT_TIP = normalize(TIP - LEFT);
 float chevron(vec2 p) {
-  vec2 tip = vec2(0.0, -0.69), right = vec2(0.51, 0.42), notch = vec2(0.0, 0.15), left = vec2(-0.51, 0.42);
-  return max(tri(p, tip, right, notch), tri(p, tip, notch, left));
+  float right = min(min(edge(p, TIP, TIP_RIGHT), edge(p, RIGHT, RIGHT_NOTCH)), edge(p, NOTCH, NOTCH_TIP));
+  float left = min(min(edge(p, TIP, TIP_NOTCH), edge(p, NOTCH, NOTCH_LEFT)), edge(p, LEFT, LEFT_TIP));
+  return max(right, left);
 }
 // "Over", premultiplied.
 vec4 over(vec4 below, vec4 colour, float coverage) {
@@ -120,17 +117,20 @@ vec4 over(vec4 below, vec4 colour, float coverage) {
 
 void main(void) {
   vec2 p = vLocal;
+  // Derivatives before any discard: they are undefined once neighbouring pixels have left.
   float px = max(fwidth(p.x), 1e-4);
+  float r = length(p);
+  // Beyond the halo and its smoothing: nothing to draw (the quad's corners).
+  if (r > 1.33) discard;
   vec4 c = vec4(0.0);
   if (abs(vShape - ${ICON_STALE}.0) > 0.5) {
-    c = over(c, HALO, cover(disc(p, 1.28), px));
-    c = over(c, vColor, cover(disc(p, 1.0), px));
-    float glyph = abs(vShape - ${ICON_HEADING}.0) < 0.5 ? chevron(p) : disc(p, 0.24);
-    c = over(c, GLYPH, cover(glyph, px));
+    c = over(c, HALO, cover(1.28 - r, px));
+    c = over(c, vColor, cover(1.0 - r, px));
+    if (r < 0.75) c = over(c, GLYPH, cover(abs(vShape - ${ICON_HEADING}.0) < 0.5 ? chevron(p) : 0.24 - r, px));
   } else {
     // Stale: a ring with a dot, over a wider dark ring.
-    c = over(c, HALO, max(cover(ring(p, 1.04, 0.45), px), cover(disc(p, 0.35), px)));
-    c = over(c, vColor, max(cover(ring(p, 0.81, 0.35), px), cover(disc(p, 0.27), px)));
+    c = over(c, HALO, max(cover(0.225 - abs(r - 1.04), px), cover(0.35 - r, px)));
+    c = over(c, vColor, max(cover(0.175 - abs(r - 0.81), px), cover(0.27 - r, px)));
   }
   if (c.a < 0.02) discard;
   fragColor = vec4(c.rgb / c.a, c.a * layer.opacity);
@@ -138,7 +138,7 @@ void main(void) {
 }
 `
 
-type Attribute = 'positions' | 'positions64Low' | 'angles' | 'sizes' | 'colors' | 'shapes'
+type Attribute = 'positions' | 'angles' | 'sizes' | 'colors' | 'shapes'
 
 interface State {
   model: Model
@@ -156,6 +156,8 @@ const defaultProps: DefaultProps<UnitSpriteProps> = {
   positionsVersion: 0,
   styleVersion: 0,
   sizeScale: 1,
+  // @ts-expect-error deck.gl's own prop, given a different default here
+  coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
 }
 
 export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
@@ -174,8 +176,7 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
       topology: 'triangle-list',
       vertexCount: 0,
       bufferLayout: [
-        { name: 'positions', format: 'float32x3' },
-        { name: 'positions64Low', format: 'float32x3' },
+        { name: 'positions', format: 'float32x2' },
         { name: 'corners', format: 'float32x2' },
         { name: 'angles', format: 'float32' },
         { name: 'sizes', format: 'float32' },
@@ -183,15 +184,14 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
         { name: 'shapes', format: 'float32' },
       ],
     })
-    const buffers = new ItemVertexBuffers<Attribute>(model, CORNERS, { positions: 12, positions64Low: 12, angles: 4, sizes: 4, colors: 4, shapes: 4 })
+    const buffers = new ItemVertexBuffers<Attribute>(model, CORNERS, { positions: 8, angles: 4, sizes: 4, colors: 4, shapes: 4 })
     this.setState({ model, buffers })
   }
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
-    this.state.model.setVertexCount(props.count * PER_UNIT)
-    if (props.count === 0) return
     const all = this.state.buffers.reserve(props.count) || props.count !== oldProps.count
-    if (all || props.positionsVersion !== oldProps.positionsVersion) this.writePositions(props)
+    if (props.count === 0) return
+    if (all || props.positionsVersion !== oldProps.positionsVersion || props.coordinateOrigin !== oldProps.coordinateOrigin) this.writePositions(props)
     if (all || props.styleVersion !== oldProps.styleVersion) this.writeStyle(props)
   }
 
@@ -208,35 +208,34 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
     this.state.model.destroy()
   }
 
-  /** Each unit's position and angle, six times: deck.gl's 64-bit split (high + low float) keeps street zooms exact. */
-  private writePositions({ count, positions, angles }: UnitSpriteProps): void {
-    const high = new Float32Array(count * PER_UNIT * 3)
-    const low = new Float32Array(count * PER_UNIT * 3)
-    const angle = new Float32Array(count * PER_UNIT)
+  /**
+   * Each unit's position and angle, once per vertex. Positions as offsets from `coordinateOrigin`: 32-bit floats
+   * then keep centimetres across a city, where longitudes and latitudes themselves would keep about a metre.
+   */
+  private writePositions({ count, positions, angles, coordinateOrigin }: UnitSpriteProps & { coordinateOrigin: number[] }): void {
+    const { buffers } = this.state
+    const [originLon, originLat] = coordinateOrigin
+    const xy = buffers.array('positions', (n) => new Float32Array(n), count * PER_UNIT * 2)
+    const angle = buffers.array('angles', (n) => new Float32Array(n), count * PER_UNIT)
     for (let i = 0; i < count; i++) {
-      const lon = positions[2 * i]
-      const lat = positions[2 * i + 1]
-      const lonHigh = Math.fround(lon)
-      const latHigh = Math.fround(lat)
+      const x = positions[2 * i] - originLon
+      const y = positions[2 * i + 1] - originLat
       for (let k = 0; k < PER_UNIT; k++) {
         const v = i * PER_UNIT + k
-        high[3 * v] = lonHigh
-        high[3 * v + 1] = latHigh
-        low[3 * v] = lon - lonHigh
-        low[3 * v + 1] = lat - latHigh
+        xy[2 * v] = x
+        xy[2 * v + 1] = y
         angle[v] = angles[i]
       }
     }
-    const { buffers } = this.state
-    buffers.write('positions', high)
-    buffers.write('positions64Low', low)
+    buffers.write('positions', xy)
     buffers.write('angles', angle)
   }
 
   private writeStyle({ count, sizes, colors, shapes }: UnitSpriteProps): void {
-    const size = new Float32Array(count * PER_UNIT)
-    const colour = new Uint8Array(count * PER_UNIT * 4)
-    const shape = new Float32Array(count * PER_UNIT)
+    const { buffers } = this.state
+    const size = buffers.array('sizes', (n) => new Float32Array(n), count * PER_UNIT)
+    const colour = buffers.array('colors', (n) => new Uint8Array(n), count * PER_UNIT * 4)
+    const shape = buffers.array('shapes', (n) => new Float32Array(n), count * PER_UNIT)
     for (let i = 0; i < count; i++) {
       for (let k = 0; k < PER_UNIT; k++) {
         const v = i * PER_UNIT + k
@@ -245,7 +244,6 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
         shape[v] = shapes[i]
       }
     }
-    const { buffers } = this.state
     buffers.write('sizes', size)
     buffers.write('colors', colour)
     buffers.write('shapes', shape)

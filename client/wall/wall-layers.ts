@@ -66,8 +66,8 @@ export interface LayerInputs {
   units: UnitStore
   trails: TrailBuffers
   trailWindowS: number
-  /** A fixed point near the city: the trail layer's coordinates are offsets from it. */
-  origin: [number, number]
+  /** A fixed point near the city, [lon, lat, 0]: the unit and trail layers' coordinates are offsets from it. */
+  origin: [number, number, number]
   incidents: { items: WallIncident[]; version: number; isOverdue: (i: WallIncident) => boolean }
   /** `items` for the field-of-view wedges, `shown` for the icons (all when close, only alerting ones city-wide). */
   cameras: { items: CameraItem[]; shown: CameraItem[]; version: number }
@@ -268,7 +268,7 @@ export function buildLiveLayers(s: LayerInputs): Layer[] {
     new TrailLayer({
       id: 'unit-trails',
       trails: s.trails,
-      coordinateOrigin: [s.origin[0], s.origin[1], 0],
+      coordinateOrigin: s.origin,
       currentTime: s.now / 1000,
       trailLength: s.trailWindowS,
       widthPixels: 3,
@@ -285,6 +285,7 @@ export function buildLiveLayers(s: LayerInputs): Layer[] {
       positionsVersion: units.version.positions + units.version.structure,
       styleVersion: units.version.style + units.version.icons + units.version.structure,
       sizeScale: unitZoomScale(s.zoom),
+      coordinateOrigin: s.origin,
     }),
     new TextLayer<{ position: [number, number]; text: string }>({
       id: 'stale-age',
