@@ -16,6 +16,7 @@ import { shortlistSql, shortlistUnits } from '../server/dispatch/unit-shortlist.
 import { DEFAULT_RADIUS_M, DEFAULT_STALE_AFTER_S } from '../server/dispatch/dispatch-routes.ts'
 import { createRng } from '../geo/random.ts'
 import { numFlag } from './lib/args.ts'
+import { collectGarbage } from './lib/collect-garbage.ts'
 import { openCity } from './lib/bench-db.ts'
 import { int, ms, times, type BenchContext, type BenchReport } from './lib/report.ts'
 
@@ -223,6 +224,7 @@ function jitter(p: { lon: number; lat: number }, rng: () => number, metres: numb
 async function timeEach<T>(points: T[], warmup: number, fn: (p: T, measured: boolean) => Promise<unknown>): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; i < points.length; i++) {
+    if (i === warmup && warmup > 0) collectGarbage()
     const t0 = performance.now()
     await fn(points[i], i >= warmup)
     if (i >= warmup) out.push(performance.now() - t0)

@@ -4,53 +4,50 @@ import type { Model } from '@luma.gl/engine'
 type Scratch = Float32Array | Uint8Array
 
 /**
- * The vertex buffers of a layer that draws each item (a unit, a trail segment) as one quad in a single indexed,
- * non-instanced draw: a `corners` attribute holding the quad's per-vertex pattern once per item and the index
- * buffer, both written at allocation, and one buffer per other attribute, grown to twice the need when short and
- * otherwise rewritten in place from scratch arrays that are kept, not reallocated every redraw.
+ * The vertex buffers of a layer that draws all its items (units, trail segments) in a single non-instanced draw,
+ * either as one point each (a point sprite: one vertex an item) or as one quad each (four vertices, indexed: a
+ * `corners` attribute holding the quad's per-vertex pattern once per item and the index buffer, both written at
+ * allocation). One buffer per other attribute, grown to twice the need when short and otherwise rewritten in
+ * place from scratch arrays that are kept, not reallocated every redraw.
  */
 export class ItemVertexBuffers<K extends string> {
-  /** Four vertices an item, two triangles. */
-  static readonly VERTICES = 4
-  static readonly INDICES = 6
+  /** A quad: four vertices an item, two triangles. */
+  static readonly QUAD_VERTICES = 4
+  private static readonly QUAD_INDICES = 6
   private buffers: Record<string, Buffer> = {}
   private index: Buffer | null = null
   private scratch = new Map<K, Scratch>()
   private capacity = 0
 
   /**
-   * @param corners the quad's per-vertex pattern, two numbers a vertex (the `corners` attribute, float32x2),
-   *   vertices in the order 0 1 2 3 with triangles 0-1-2 and 2-1-3
-   * @param bytesPerVertex each other attribute's size per vertex
+   * @param bytesPerVertex each attribute's size per vertex (other than `corners`)
+   * @param quadCorners for quads, their per-vertex pattern, two numbers a vertex (the `corners` attribute,
+   *   float32x2), vertices in the order 0 1 2 3 with triangles 0-1-2 and 2-1-3; none for points
    */
   constructor(
     private readonly model: Model,
-    private readonly corners: readonly number[],
     private readonly bytesPerVertex: Record<K, number>,
+    private readonly quadCorners?: readonly number[],
   ) {}
+
+  /** Vertices an item. */
+  private get perItem(): number {
+    return this.quadCorners ? ItemVertexBuffers.QUAD_VERTICES : 1
+  }
 
   /** Room for `items`, and the draw set to that many; allocates anew when short: true then. */
   reserve(items: number): boolean {
-    this.model.setVertexCount(items * ItemVertexBuffers.INDICES)
+    this.model.setVertexCount(items * (this.quadCorners ? ItemVertexBuffers.QUAD_INDICES : 1))
     if (items <= this.capacity) return false
     this.destroy()
     const capacity = Math.max(64, items * 2)
-    const vertices = capacity * ItemVertexBuffers.VERTICES
+    const vertices = capacity * this.perItem
     const { device } = this.model
-    const pattern = new Float32Array(vertices * 2)
-    const indices = new Uint32Array(capacity * ItemVertexBuffers.INDICES)
-    for (let i = 0; i < capacity; i++) {
-      pattern.set(this.corners, i * 8)
-      const v = i * 4
-      indices.set([v, v + 1, v + 2, v + 2, v + 1, v + 3], i * 6)
-    }
-    this.buffers = { corners: device.createBuffer({ usage: Buffer.VERTEX, data: pattern }) }
     for (const [name, bytes] of Object.entries<number>(this.bytesPerVertex)) {
       this.buffers[name] = device.createBuffer({ usage: Buffer.VERTEX | Buffer.COPY_DST, byteLength: vertices * bytes })
     }
-    this.index = device.createBuffer({ usage: Buffer.INDEX, indexType: 'uint32', data: indices })
+    if (this.quadCorners) this.addQuads(capacity)
     this.model.setAttributes(this.buffers)
-    this.model.setIndexBuffer(this.index)
     this.capacity = capacity
     return true
   }
@@ -64,6 +61,20 @@ export class ItemVertexBuffers<K extends string> {
 
   write(name: K, data: Scratch): void {
     this.buffers[name].write(data)
+  }
+
+  private addQuads(capacity: number): void {
+    const pattern = new Float32Array(capacity * ItemVertexBuffers.QUAD_VERTICES * 2)
+    const indices = new Uint32Array(capacity * ItemVertexBuffers.QUAD_INDICES)
+    for (let i = 0; i < capacity; i++) {
+      pattern.set(this.quadCorners!, i * 8)
+      const v = i * 4
+      indices.set([v, v + 1, v + 2, v + 2, v + 1, v + 3], i * 6)
+    }
+    const { device } = this.model
+    this.buffers.corners = device.createBuffer({ usage: Buffer.VERTEX, data: pattern })
+    this.index = device.createBuffer({ usage: Buffer.INDEX, indexType: 'uint32', data: indices })
+    this.model.setIndexBuffer(this.index)
   }
 
   destroy(): void {

@@ -23,7 +23,7 @@ export interface TrailLayerProps {
 
 /** Per vertex of a segment's quad: [along the segment (0 start, 1 end), side (-1 left, 1 right)]. */
 const CORNERS = [0, -1, 1, -1, 0, 1, 1, 1]
-const PER_SEGMENT = ItemVertexBuffers.VERTICES
+const PER_SEGMENT = ItemVertexBuffers.QUAD_VERTICES
 
 const uniformBlock = `\
 layout(std140) uniform trailUniforms {
@@ -123,7 +123,7 @@ export class TrailLayer extends Layer<TrailLayerProps> {
         { name: 'colors', format: 'unorm8x4' },
       ],
     })
-    this.setState({ model, buffers: new ItemVertexBuffers<Attribute>(model, CORNERS, { starts: 8, ends: 8, times: 8, colors: 4 }) })
+    this.setState({ model, buffers: new ItemVertexBuffers<Attribute>(model, { starts: 8, ends: 8, times: 8, colors: 4 }, CORNERS) })
   }
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {

@@ -5,14 +5,15 @@ import { ItemVertexBuffers } from './item-vertex-buffers.ts'
 import { ICON_HEADING, ICON_STALE } from './unit-store.ts'
 
 /**
- * Every patrol unit in one indexed, non-instanced draw: a quad per unit in plain vertex buffers, the picture (dark
- * halo, body in the status colour, dark heading chevron, or a ring when the fix is stale) drawn by the fragment
+ * Every patrol unit in one non-instanced draw of point sprites, one vertex a unit, the picture (dark halo, body
+ * in the status colour, dark heading chevron, or a ring when the fix is stale) drawn and turned by the fragment
  * shader, so there is no texture and the shapes stay sharp at any size.
  *
  * Why not deck.gl's IconLayer: it draws one instance per unit, and Chromium's software renderer (SwiftShader,
  * what a wall PC without GPU acceleration and our CI use) pays about 45 µs per instance whatever its size:
- * 10,000 units took ~1 s of CPU per redraw. The same quads as a flat vertex list cost a small fraction of that
- * (see the README's wall performance notes); on a GPU either way is nothing.
+ * 10,000 units took ~1 s of CPU per redraw. Plain vertices cost a small fraction of that, and a point a quarter
+ * of a quad's four (see the README's wall performance notes); on a GPU either way is nothing. A point leaves the
+ * picture when its centre leaves the screen, which for a unit of a dozen pixels at the wall's edge is no loss.
  */
 
 export interface UnitSpriteProps {
@@ -36,10 +37,8 @@ export interface UnitSpriteProps {
   sizeScale: number
 }
 
-/** Half the quad's side, in body radii: room for the halo (1.28) and a pixel of smoothing. */
-const HALF_QUAD = 1.36
-const CORNERS = [-1, -1, 1, -1, -1, 1, 1, 1]
-const PER_UNIT = ItemVertexBuffers.VERTICES
+/** Half the sprite's side, in body radii: room for the halo (1.28) and a pixel of smoothing. */
+const HALF_SIDE = 1.36
 
 const uniformBlock = `\
 layout(std140) uniform unitSpriteUniforms {
@@ -57,27 +56,28 @@ const vs = `\
 #version 300 es
 #define SHADER_NAME unit-sprite-layer-vertex-shader
 in vec2 positions;
-in vec2 corners;
 in float angles;
 in float sizes;
 in vec4 colors;
 in float shapes;
-out vec2 vLocal;
-out vec4 vColor;
-out float vShape;
+flat out vec4 vColor;
+flat out float vShape;
+flat out vec2 vTurn;
+flat out float vPx;
 
 void main(void) {
   geometry.worldPosition = vec3(positions, 0.0);
-  // Picture space: body radii, y down (like an image), turned with the unit as IconLayer turns its icons.
-  vLocal = corners * ${HALF_QUAD.toFixed(2)};
-  vColor = colors;
-  vShape = shapes;
-  float a = radians(angles);
-  vec2 offset = mat2(cos(a), -sin(a), sin(a), cos(a)) * vLocal * (sizes * unitSprite.sizeScale * 0.5);
-  offset.y = -offset.y;
   gl_Position = project_position_to_clipspace(vec3(positions, 0.0), vec3(0.0), vec3(0.0), geometry.position);
   DECKGL_FILTER_GL_POSITION(gl_Position, geometry);
-  gl_Position.xy += project_pixel_size_to_clipspace(offset);
+  float radius = sizes * unitSprite.sizeScale * 0.5 * project.devicePixelRatio;
+  gl_PointSize = 2.0 * ${HALF_SIDE.toFixed(2)} * radius;
+  // Per unit rather than per pixel: the turn (counter-clockwise degrees, as IconLayer takes them) and the size
+  // of a pixel in body radii, for smoothing edges without derivatives.
+  float a = radians(angles);
+  vTurn = vec2(cos(a), sin(a));
+  vPx = 1.0 / max(radius, 0.5);
+  vColor = colors;
+  vShape = shapes;
   DECKGL_FILTER_COLOR(vColor, geometry);
 }
 `
@@ -86,9 +86,10 @@ const fs = `\
 #version 300 es
 #define SHADER_NAME unit-sprite-layer-fragment-shader
 precision highp float;
-in vec2 vLocal;
-in vec4 vColor;
-in float vShape;
+flat in vec4 vColor;
+flat in float vShape;
+flat in vec2 vTurn;
+flat in float vPx;
 out vec4 fragColor;
 
 const vec4 HALO = vec4(4.0, 8.0, 16.0, 230.0) / 255.0;
@@ -116,12 +117,13 @@ vec4 over(vec4 below, vec4 colour, float coverage) {
 }
 
 void main(void) {
-  vec2 p = vLocal;
-  // Derivatives before any discard: they are undefined once neighbouring pixels have left.
-  float px = max(fwidth(p.x), 1e-4);
-  float r = length(p);
-  // Beyond the halo and its smoothing: nothing to draw (the quad's corners).
+  // Screen offset from the centre in body radii, y down, turned back into picture space (y down, north up).
+  vec2 d = (gl_PointCoord * 2.0 - 1.0) * ${HALF_SIDE.toFixed(2)};
+  float r = length(d);
+  // Beyond the halo and its smoothing: nothing to draw (the sprite's corners).
   if (r > 1.33) discard;
+  vec2 p = vec2(vTurn.x * d.x - vTurn.y * d.y, vTurn.y * d.x + vTurn.x * d.y);
+  float px = vPx;
   vec4 c = vec4(0.0);
   if (abs(vShape - ${ICON_STALE}.0) > 0.5) {
     c = over(c, HALO, cover(1.28 - r, px));
@@ -173,18 +175,17 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
     const model = new Model(this.context.device, {
       ...this.getShaders(),
       id: this.props.id,
-      topology: 'triangle-list',
+      topology: 'point-list',
       vertexCount: 0,
       bufferLayout: [
         { name: 'positions', format: 'float32x2' },
-        { name: 'corners', format: 'float32x2' },
         { name: 'angles', format: 'float32' },
         { name: 'sizes', format: 'float32' },
         { name: 'colors', format: 'unorm8x4' },
         { name: 'shapes', format: 'float32' },
       ],
     })
-    const buffers = new ItemVertexBuffers<Attribute>(model, CORNERS, { positions: 8, angles: 4, sizes: 4, colors: 4, shapes: 4 })
+    const buffers = new ItemVertexBuffers<Attribute>(model, { positions: 8, angles: 4, sizes: 4, colors: 4, shapes: 4 })
     this.setState({ model, buffers })
   }
 
@@ -209,43 +210,27 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
   }
 
   /**
-   * Each unit's position and angle, once per vertex. Positions as offsets from `coordinateOrigin`: 32-bit floats
-   * then keep centimetres across a city, where longitudes and latitudes themselves would keep about a metre.
+   * Positions as offsets from `coordinateOrigin`: 32-bit floats then keep centimetres across a city, where
+   * longitudes and latitudes themselves would keep about a metre. Angles go as they are.
    */
   private writePositions({ count, positions, angles, coordinateOrigin }: UnitSpriteProps & { coordinateOrigin: number[] }): void {
     const { buffers } = this.state
     const [originLon, originLat] = coordinateOrigin
-    const xy = buffers.array('positions', (n) => new Float32Array(n), count * PER_UNIT * 2)
-    const angle = buffers.array('angles', (n) => new Float32Array(n), count * PER_UNIT)
-    for (let i = 0; i < count; i++) {
-      const x = positions[2 * i] - originLon
-      const y = positions[2 * i + 1] - originLat
-      for (let k = 0; k < PER_UNIT; k++) {
-        const v = i * PER_UNIT + k
-        xy[2 * v] = x
-        xy[2 * v + 1] = y
-        angle[v] = angles[i]
-      }
+    const xy = buffers.array('positions', (n) => new Float32Array(n), count * 2)
+    for (let i = 0; i < 2 * count; i += 2) {
+      xy[i] = positions[i] - originLon
+      xy[i + 1] = positions[i + 1] - originLat
     }
     buffers.write('positions', xy)
-    buffers.write('angles', angle)
+    buffers.write('angles', angles.subarray(0, count))
   }
 
   private writeStyle({ count, sizes, colors, shapes }: UnitSpriteProps): void {
     const { buffers } = this.state
-    const size = buffers.array('sizes', (n) => new Float32Array(n), count * PER_UNIT)
-    const colour = buffers.array('colors', (n) => new Uint8Array(n), count * PER_UNIT * 4)
-    const shape = buffers.array('shapes', (n) => new Float32Array(n), count * PER_UNIT)
-    for (let i = 0; i < count; i++) {
-      for (let k = 0; k < PER_UNIT; k++) {
-        const v = i * PER_UNIT + k
-        size[v] = sizes[i]
-        colour.set(colors.subarray(4 * i, 4 * i + 4), 4 * v)
-        shape[v] = shapes[i]
-      }
-    }
-    buffers.write('sizes', size)
-    buffers.write('colors', colour)
+    const shape = buffers.array('shapes', (n) => new Float32Array(n), count)
+    for (let i = 0; i < count; i++) shape[i] = shapes[i]
+    buffers.write('sizes', sizes.subarray(0, count))
+    buffers.write('colors', colors.subarray(0, count * 4))
     buffers.write('shapes', shape)
   }
 }

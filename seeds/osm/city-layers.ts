@@ -79,11 +79,27 @@ export const MONTEVIDEO_BBOX: BBox = MONTEVIDEO_TILES.map(tileBbox).reduce((a, b
   Math.max(a[3], b[3]),
 ])
 
-let montevideo: Promise<CityLayers> | undefined
+let reading: Promise<CityLayers> | undefined
+let lastRead: WeakRef<CityLayers> | undefined
 
+/**
+ * The extract, read once for callers that overlap or follow while one of them still holds it (seeding, then
+ * baking the basemap), but not held for the life of the process: a server that seeded its city would otherwise
+ * keep some hundred megabytes of features that every major garbage collection has to mark again.
+ */
 export function loadMontevideo(): Promise<CityLayers> {
-  montevideo ??= readOsmTiles().then(classifyCityLayers)
-  return montevideo
+  const held = lastRead?.deref()
+  if (held) return Promise.resolve(held)
+  reading ??= readOsmTiles()
+    .then(classifyCityLayers)
+    .then((city) => {
+      lastRead = new WeakRef(city)
+      return city
+    })
+    .finally(() => {
+      reading = undefined
+    })
+  return reading
 }
 
 const WATER: Record<string, ReadonlySet<string>> = {
