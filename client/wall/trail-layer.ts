@@ -1,7 +1,6 @@
 import { COORDINATE_SYSTEM, Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
 import type { DefaultProps } from '@deck.gl/core'
-import { Model } from '@luma.gl/engine'
-import { ItemVertexBuffers } from './item-vertex-buffers.ts'
+import { ItemModel } from './item-model.ts'
 import type { TrailBuffers } from './unit-store.ts'
 
 /**
@@ -23,7 +22,7 @@ export interface TrailLayerProps {
 
 /** Per vertex of a segment's quad: [along the segment (0 start, 1 end), side (-1 left, 1 right)]. */
 const CORNERS = [0, -1, 1, -1, 0, 1, 1, 1]
-const PER_SEGMENT = ItemVertexBuffers.QUAD_VERTICES
+const PER_SEGMENT = ItemModel.QUAD_VERTICES
 
 const uniformBlock = `\
 layout(std140) uniform trailUniforms {
@@ -83,11 +82,12 @@ void main(void) {
 }
 `
 
-type Attribute = 'starts' | 'ends' | 'times' | 'colors'
+const ATTRIBUTES = { starts: 'float32x2', ends: 'float32x2', times: 'float32x2', colors: 'unorm8x4' } as const
+type Attribute = keyof typeof ATTRIBUTES
 
 interface State {
-  model: Model
-  buffers: ItemVertexBuffers<Attribute>
+  items: ItemModel<Attribute>
+  model: ItemModel<Attribute>['model']
   [key: string]: unknown
 }
 
@@ -110,41 +110,29 @@ export class TrailLayer extends Layer<TrailLayerProps> {
   }
 
   override initializeState(): void {
-    const model = new Model(this.context.device, {
-      ...this.getShaders(),
-      id: this.props.id,
-      topology: 'triangle-list',
-      vertexCount: 0,
-      bufferLayout: [
-        { name: 'starts', format: 'float32x2' },
-        { name: 'ends', format: 'float32x2' },
-        { name: 'corners', format: 'float32x2' },
-        { name: 'times', format: 'float32x2' },
-        { name: 'colors', format: 'unorm8x4' },
-      ],
-    })
-    this.setState({ model, buffers: new ItemVertexBuffers<Attribute>(model, { starts: 8, ends: 8, times: 8, colors: 4 }, CORNERS) })
+    const items = new ItemModel<Attribute>(this.context.device, { id: this.props.id, shaders: this.getShaders(), attributes: ATTRIBUTES, quadCorners: CORNERS })
+    // deck.gl hands the viewport's uniforms to the models it finds in `state.model`.
+    this.setState({ items, model: items.model })
   }
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
     if (props.trails === oldProps.trails) return
     const { trails } = props
     const segments = trails.startIndices[trails.length] - trails.length
-    this.state.buffers.reserve(Math.max(0, segments))
+    this.state.items.reserve(Math.max(0, segments))
     if (segments > 0) this.write(trails, segments)
   }
 
   override draw(): void {
-    if (this.state.model.vertexCount === 0) return
+    if (this.state.items.model.vertexCount === 0) return
     const { currentTime, trailLength, widthPixels } = this.props
-    this.state.model.shaderInputs.setProps({ trail: { currentTime, trailLength, widthPixels } })
-    this.state.model.draw(this.context.renderPass)
+    this.state.items.model.shaderInputs.setProps({ trail: { currentTime, trailLength, widthPixels } })
+    this.state.items.model.draw(this.context.renderPass)
   }
 
   override finalizeState(context: LayerContext): void {
     super.finalizeState(context)
-    this.state.buffers.destroy()
-    this.state.model.destroy()
+    this.state.items.destroy()
   }
 
   /**
@@ -153,7 +141,7 @@ export class TrailLayer extends Layer<TrailLayerProps> {
    */
   private write({ length, startIndices, path, timestamps, colors }: TrailBuffers, segments: number): void {
     const [originLon, originLat] = this.origin()
-    const { buffers } = this.state
+    const buffers = this.state.items
     const f32 = (n: number) => new Float32Array(n)
     const starts = buffers.array('starts', f32, segments * PER_SEGMENT * 2)
     const ends = buffers.array('ends', f32, segments * PER_SEGMENT * 2)

@@ -1,7 +1,6 @@
 import { COORDINATE_SYSTEM, Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
 import type { DefaultProps } from '@deck.gl/core'
-import { Model } from '@luma.gl/engine'
-import { ItemVertexBuffers } from './item-vertex-buffers.ts'
+import { ItemModel } from './item-model.ts'
 import { ICON_HEADING, ICON_STALE } from './unit-store.ts'
 
 /**
@@ -140,11 +139,12 @@ void main(void) {
 }
 `
 
-type Attribute = 'positions' | 'angles' | 'sizes' | 'colors' | 'shapes'
+const ATTRIBUTES = { positions: 'float32x2', angles: 'float32', sizes: 'float32', colors: 'unorm8x4', shapes: 'float32' } as const
+type Attribute = keyof typeof ATTRIBUTES
 
 interface State {
-  model: Model
-  buffers: ItemVertexBuffers<Attribute>
+  items: ItemModel<Attribute>
+  model: ItemModel<Attribute>['model']
   [key: string]: unknown
 }
 
@@ -172,32 +172,20 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
   }
 
   override initializeState(): void {
-    const model = new Model(this.context.device, {
-      ...this.getShaders(),
-      id: this.props.id,
-      topology: 'point-list',
-      vertexCount: 0,
-      bufferLayout: [
-        { name: 'positions', format: 'float32x2' },
-        { name: 'angles', format: 'float32' },
-        { name: 'sizes', format: 'float32' },
-        { name: 'colors', format: 'unorm8x4' },
-        { name: 'shapes', format: 'float32' },
-      ],
-    })
-    const buffers = new ItemVertexBuffers<Attribute>(model, { positions: 8, angles: 4, sizes: 4, colors: 4, shapes: 4 })
-    this.setState({ model, buffers })
+    const items = new ItemModel<Attribute>(this.context.device, { id: this.props.id, shaders: this.getShaders(), attributes: ATTRIBUTES })
+    // deck.gl hands the viewport's uniforms to the models it finds in `state.model`.
+    this.setState({ items, model: items.model })
   }
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
-    const all = this.state.buffers.reserve(props.count) || props.count !== oldProps.count
+    const all = this.state.items.reserve(props.count) || props.count !== oldProps.count
     if (props.count === 0) return
     if (all || props.positionsVersion !== oldProps.positionsVersion || props.coordinateOrigin !== oldProps.coordinateOrigin) this.writePositions(props)
     if (all || props.styleVersion !== oldProps.styleVersion) this.writeStyle(props)
   }
 
   override draw(): void {
-    const { model } = this.state
+    const { model } = this.state.items
     if (this.props.count === 0) return
     model.shaderInputs.setProps({ unitSprite: { sizeScale: this.props.sizeScale } })
     model.draw(this.context.renderPass)
@@ -205,8 +193,7 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
 
   override finalizeState(context: LayerContext): void {
     super.finalizeState(context)
-    this.state.buffers.destroy()
-    this.state.model.destroy()
+    this.state.items.destroy()
   }
 
   /**
@@ -214,7 +201,7 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
    * longitudes and latitudes themselves would keep about a metre. Angles go as they are.
    */
   private writePositions({ count, positions, angles, coordinateOrigin }: UnitSpriteProps & { coordinateOrigin: number[] }): void {
-    const { buffers } = this.state
+    const buffers = this.state.items
     const [originLon, originLat] = coordinateOrigin
     const xy = buffers.array('positions', (n) => new Float32Array(n), count * 2)
     for (let i = 0; i < 2 * count; i += 2) {
@@ -226,7 +213,7 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
   }
 
   private writeStyle({ count, sizes, colors, shapes }: UnitSpriteProps): void {
-    const { buffers } = this.state
+    const buffers = this.state.items
     const shape = buffers.array('shapes', (n) => new Float32Array(n), count)
     for (let i = 0; i < count; i++) shape[i] = shapes[i]
     buffers.write('sizes', sizes.subarray(0, count))

@@ -6,7 +6,7 @@ import pino from 'pino'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../server/config/config.ts'
-import { distinctColours, launchBrowser, openWatchedPage, type WatchedPage } from '../../server/testing/browser.ts'
+import { distinctColours, launchBrowser, pixelsOfColour, openWatchedPage, type WatchedPage } from '../../server/testing/browser.ts'
 import { startDemoServer } from '../../server/testing/demo-server.ts'
 import { startServer, type Running } from '../../server/start.ts'
 import { signedHeaders } from '../../server/alerts/webhook-signature.ts'
@@ -14,6 +14,7 @@ import { createTestUser } from '../../server/testing/test-users.ts'
 import { frigateReviewNew, snapshotJpeg } from './test-support/camera-fixtures.ts'
 import type { WallProbe } from './probe.ts'
 import { createUnitDriver, type UnitDriver } from './test-support/unit-driver.ts'
+import { STATUS_COLORS } from './unit-store.ts'
 
 const ARTIFACTS = 'test-artifacts'
 const HEADS = { '1080p': { width: 1920, height: 1080 }, '4k': { width: 3840, height: 2160 }, triple: { width: 5760, height: 1080 } } as const
@@ -127,6 +128,9 @@ describe('wall page in headless Chromium', () => {
     await expect(page.locator('#feeds [data-feed="units"]').getAttribute('data-health')).resolves.toBe('ok')
     const png = await page.screenshot({ path: `${ARTIFACTS}/wall-1080p.png` })
     expect(await distinctColours(page, png)).toBeGreaterThan(200)
+    // The units are drawn, not only counted: the available ones' body colour on the map, between the side
+    // panels and above the legend (the legend's own swatch is outside).
+    expect(await pixelsOfColour(page, png, STATUS_COLORS.available.slice(0, 3) as [number, number, number], [470, 90, 960, 780])).toBeGreaterThan(300)
     problems.assertClean()
   })
 

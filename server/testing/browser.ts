@@ -104,3 +104,30 @@ export function distinctColours(page: Page, png: Buffer): Promise<number> {
     return seen.size
   }, png.toString('base64'))
 }
+
+/**
+ * Pixels of a screenshot within `tolerance` (per channel) of `rgb`, inside `region` ([x, y, width, height] in the
+ * screenshot's pixels): whether something of that colour was really drawn, not only put in the page's state.
+ */
+export function pixelsOfColour(page: Page, png: Buffer, rgb: readonly [number, number, number], region: readonly [number, number, number, number], tolerance = 12): Promise<number> {
+  return page.evaluate(
+    async ({ b64, rgb, region, tolerance }) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${b64}`
+      await img.decode()
+      const [x, y, w, h] = region
+      const c = document.createElement('canvas')
+      c.width = w
+      c.height = h
+      const ctx = c.getContext('2d')!
+      ctx.drawImage(img, x, y, w, h, 0, 0, w, h)
+      const data = ctx.getImageData(0, 0, w, h).data
+      let n = 0
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) n++
+      }
+      return n
+    },
+    { b64: png.toString('base64'), rgb, region, tolerance },
+  )
+}
