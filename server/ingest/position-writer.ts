@@ -134,12 +134,11 @@ export class PositionWriter {
 const key = (unitId: string, ms: number) => `${unitId}\u0000${ms}`
 
 /**
- * One batch, encoded once (a retried batch is not encoded again). Storing it writes the history first, skipping
- * fixes already stored (a redelivery); then, from what was new and accepted, the newest per unit becomes the
- * latest position unless the stored one is newer still (out-of-order delivery); it returns the fixes that were
- * new. Fixes are deduplicated by their key
- * (unit, device time; the first wins) and ordered by unit, then time: concurrent batches then take their row
- * locks in the same order and cannot deadlock, and each unit's newest fix comes last.
+ * One batch, encoded once (a retried batch is not encoded again). Storing it writes the history, skipping fixes
+ * already stored (a redelivery), and from what was new and accepted the newest per unit becomes the latest
+ * position unless the stored one is newer still (out-of-order delivery); it returns the fixes that were new.
+ * Fixes are deduplicated by their key (unit, device time; the first wins) and ordered by unit, then time:
+ * concurrent batches then take their row locks in the same order and cannot deadlock.
  */
 class FixRows {
   private readonly unique: StoredFix[]
@@ -154,11 +153,13 @@ class FixRows {
     this.unique = [...byKey.values()].sort((a, b) =>
       a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime(),
     )
-    this.history = [...columns(this.unique), textArray(this.unique.map((f) => f.verdict))]
+    this.history = columns(this.unique)
   }
 
   async store(q: Queryable): Promise<StoredFix[]> {
-    // Times travel as epoch milliseconds (float8, exact below 2^53) and become timestamptz in the database.
+    // Times travel as epoch milliseconds (float8, exact below 2^53) and become timestamptz in the database. The
+    // latest positions are taken from what the history insert returns, in the same statement: the batch is
+    // encoded and sent once, and only fixes that were new can move a unit.
     const inserted = await q.query<{ n: number; units: string[] | null; times: number[] | null }>(
       `WITH ins AS (
          INSERT INTO position_history (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
@@ -169,7 +170,23 @@ class FixRows {
            $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::text[], $13::text[])
            AS u(unit_id, device_id, device_ms, server_ms, lon, lat, speed, heading, accuracy, battery, grid_code, source, verdict)
          ON CONFLICT (unit_id, device_time) DO NOTHING
-         RETURNING unit_id, device_time
+         RETURNING unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg, accuracy_m, battery_pct,
+           grid_code, source, verdict
+       ),
+       -- Each unit's newest accepted fix, unless the stored one is newer still (out-of-order delivery); in unit
+       -- order, so concurrent batches take their row locks in the same order.
+       latest AS (
+         INSERT INTO unit_position_latest (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
+           accuracy_m, battery_pct, grid_code, source)
+         SELECT DISTINCT ON (unit_id) unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
+           accuracy_m, battery_pct, grid_code, source
+         FROM ins WHERE verdict = 'accepted'
+         ORDER BY unit_id, device_time DESC
+         ON CONFLICT (unit_id) DO UPDATE SET device_id = excluded.device_id, device_time = excluded.device_time,
+           server_time = excluded.server_time, geom = excluded.geom, speed_mps = excluded.speed_mps,
+           heading_deg = excluded.heading_deg, accuracy_m = excluded.accuracy_m, battery_pct = excluded.battery_pct,
+           grid_code = excluded.grid_code, source = excluded.source
+         WHERE excluded.device_time > unit_position_latest.device_time
        )
        -- Usually every fix is new and only the count comes back; the keys only when some were not.
        SELECT count(*)::int AS n,
@@ -184,13 +201,6 @@ class FixRows {
       const stored = new Set(units!.map((u, i) => key(u, times![i])))
       fresh = this.unique.filter((f) => stored.has(key(f.unitId, f.deviceTime.getTime())))
     }
-    const newest: StoredFix[] = []
-    for (const f of fresh) {
-      if (f.verdict !== 'accepted') continue
-      if (newest.length && newest[newest.length - 1].unitId === f.unitId) newest[newest.length - 1] = f
-      else newest.push(f)
-    }
-    if (newest.length) await upsertLatest(q, newest)
     const moves = fresh.filter((f) => f.transition)
     if (moves.length) {
       await q.query(
@@ -208,31 +218,13 @@ class FixRows {
   }
 }
 
-/** The columns history and latest share, as array literals, in the order of the SQL's unnest. */
+/** The history's columns as array literals, in the order of the SQL's unnest. */
 function columns(fixes: StoredFix[]): string[] {
   return [
     textArray(fixes.map((f) => f.unitId)), textArray(fixes.map((f) => f.deviceId)),
     numberArray(fixes.map((f) => f.deviceTime.getTime())), numberArray(fixes.map((f) => f.serverTime.getTime())),
     numberArray(fixes.map((f) => f.lon)), numberArray(fixes.map((f) => f.lat)), numberArray(fixes.map((f) => f.speedMps)),
     numberArray(fixes.map((f) => f.headingDeg)), numberArray(fixes.map((f) => f.accuracyM)), numberArray(fixes.map((f) => f.batteryPct)),
-    textArray(fixes.map((f) => f.gridCode)), textArray(fixes.map((f) => f.source)),
+    textArray(fixes.map((f) => f.gridCode)), textArray(fixes.map((f) => f.source)), textArray(fixes.map((f) => f.verdict)),
   ]
-}
-
-async function upsertLatest(q: Queryable, fixes: StoredFix[]): Promise<void> {
-  await q.query(
-    `INSERT INTO unit_position_latest (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
-       accuracy_m, battery_pct, grid_code, source)
-     SELECT unit_id, device_id, to_timestamp(device_ms / 1000), to_timestamp(server_ms / 1000),
-       ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, battery, grid_code, source
-     FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-       $7::float4[], $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::text[])
-       AS u(unit_id, device_id, device_ms, server_ms, lon, lat, speed, heading, accuracy, battery, grid_code, source)
-     ON CONFLICT (unit_id) DO UPDATE SET device_id = excluded.device_id, device_time = excluded.device_time,
-       server_time = excluded.server_time, geom = excluded.geom, speed_mps = excluded.speed_mps,
-       heading_deg = excluded.heading_deg, accuracy_m = excluded.accuracy_m, battery_pct = excluded.battery_pct,
-       grid_code = excluded.grid_code, source = excluded.source
-     WHERE excluded.device_time > unit_position_latest.device_time`,
-    columns(fixes),
-  )
 }
