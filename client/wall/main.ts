@@ -36,7 +36,7 @@ import { SceneDirector, type ActiveTakeover, type Scene } from './scenes.ts'
 import { drawMarkerIcons } from './marker-icons.ts'
 import { STATUS_COLORS, UnitStore, type Rgba, type TrailBuffers } from './unit-store.ts'
 import { RedrawPacer } from './redraw-pacer.ts'
-import { BaseLayers, BELOW_LABELS, buildLiveLayers, type CameraItem, type LayerInputs } from './wall-layers.ts'
+import { BaseLayers, BELOW_LABELS, buildLiveLayers, trailsShown, type CameraItem, type LayerInputs } from './wall-layers.ts'
 
 const params = new URLSearchParams(location.search)
 const num = (name: string, fallback: number, min: number, max: number) => {
@@ -1057,7 +1057,7 @@ async function main(): Promise<void> {
     const due = pacer.frame(now)
     probe.settled = !map.isMoving() && map.areTilesLoaded()
     if (moved) lastMoveAt = now
-    if (trailsDirty && due && now - lastTrailBuild > 200) {
+    if (trailsDirty && due && now - lastTrailBuild > 200 && trailsShown(map.getZoom())) {
       // Vertices closer than a pixel and a half leave no mark on a 3 px line (512 px tiles: 360° / 512 / 2^zoom a pixel).
       trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000, (1.5 * 360) / 512 / 2 ** map.getZoom())
       trailsDirty = false

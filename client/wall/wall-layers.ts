@@ -91,6 +91,13 @@ function baseInputs(s: LayerInputs): unknown[] {
  */
 const unitZoomScale = (zoom: number) => Math.min(1, Math.max(0.5, 2 ** ((zoom - 14) / 2)))
 
+/**
+ * Whether trails are drawn at this zoom. Below 12 half a minute of driving (~300 m at 10 m/s) is under 9 px, about
+ * the radius of the unit's own icon there, so a trail would hardly show from under it, while drawing every trail
+ * cost a software renderer a quarter of each redraw at the whole-city view.
+ */
+export const trailsShown = (zoom: number) => zoom >= 12
+
 // Close in, a grid fills the screen: the fill steps back so streets and units stay readable.
 const baseOpacity = (zoom: number) => (zoom <= 13 ? 1 : zoom >= 15.5 ? 0.4 : 1 - ((zoom - 13) / 2.5) * 0.6)
 
@@ -267,6 +274,7 @@ export function buildLiveLayers(s: LayerInputs): Layer[] {
     }),
     new TrailLayer({
       id: 'unit-trails',
+      visible: trailsShown(s.zoom),
       trails: s.trails,
       coordinateOrigin: s.origin,
       currentTime: s.now / 1000,
