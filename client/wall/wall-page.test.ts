@@ -504,7 +504,8 @@ describe('wall page in headless Chromium', () => {
     await page.waitForFunction(() => probeOf().socket === 'reconnecting', null, { timeout: 5000 })
     const dataDir = mkdtempSync(join(tmpdir(), 'gw-wall-restart-'))
     try {
-      const config = loadConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'silent', MQTT_PORT: 'off' })
+      // No test video: its ffmpeg would still be writing into the data folder when the test removes it.
+      const config = loadConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'silent', MQTT_PORT: 'off', VIDEO_TEST_STREAMS: 'off' })
       restarted = await startServer(config, pino({ level: 'silent' }), { db: server.db })
       await page.waitForFunction(() => probeOf().socket === 'connected' && probeOf().resyncs >= 1, null, { timeout: 20_000 })
       expect((await state(page)).socketNote).toBe('resynced')
