@@ -86,10 +86,12 @@ function baseInputs(s: LayerInputs): unknown[] {
 }
 
 /**
- * Units shrink as the map zooms out, to half size at the whole-city view: there thousands of full-size icons
- * would cover each other and the streets, and on a software renderer each costs its area in fragments.
+ * Units shrink as the map zooms out, to half size at the whole-city view, and to a third when the fleet is in
+ * the thousands: there even half-size icons would cover the city several times over (10,000 at 12 px on the
+ * 1080p head's city lie three to five deep), so smaller dots show where the units are, and on a software renderer
+ * each costs its area in fragments.
  */
-const unitZoomScale = (zoom: number) => Math.min(1, Math.max(0.5, 2 ** ((zoom - 14) / 2)))
+const unitZoomScale = (zoom: number, units: number) => Math.min(1, Math.max(units > 2000 ? 0.35 : 0.5, 2 ** ((zoom - 14) / 2)))
 
 /**
  * Whether trails are drawn at this zoom. Below 12 half a minute of driving (~300 m at 10 m/s) is under 9 px, about
@@ -292,7 +294,7 @@ export function buildLiveLayers(s: LayerInputs): Layer[] {
       shapes: units.icons,
       positionsVersion: units.version.positions + units.version.structure,
       styleVersion: units.version.style + units.version.icons + units.version.structure,
-      sizeScale: unitZoomScale(s.zoom),
+      sizeScale: unitZoomScale(s.zoom, units.count),
       coordinateOrigin: s.origin,
     }),
     new TextLayer<{ position: [number, number]; text: string }>({
