@@ -2,15 +2,15 @@ import { Buffer, type Device } from '@luma.gl/core'
 import { Model, type ModelProps } from '@luma.gl/engine'
 
 type Scratch = Float32Array | Uint8Array
-type Format = 'float32' | 'float32x2' | 'unorm8x4'
-const BYTES: Record<Format, number> = { float32: 4, float32x2: 8, unorm8x4: 4 }
+export type ItemFormat = 'float32' | 'float32x2' | 'unorm8x4'
+const BYTES: Record<ItemFormat, number> = { float32: 4, float32x2: 8, unorm8x4: 4 }
 
 export interface ItemModelProps<K extends string> {
   id: string
   /** The layer's shaders, as `Layer.getShaders()` gives them. */
   shaders: Pick<ModelProps, 'vs' | 'fs' | 'modules' | 'defines'>
   /** Each attribute's vertex format (other than the quads' `corners`). */
-  attributes: Record<K, Format>
+  attributes: Record<K, ItemFormat>
   /**
    * For quads, their per-vertex pattern, two numbers a vertex (the `corners` attribute, float32x2), vertices in
    * the order 0 1 2 3 with triangles 0-1-2 and 2-1-3; none for points.
@@ -34,13 +34,13 @@ export class ItemModel<K extends string> {
   private index: Buffer | null = null
   private scratch = new Map<K, Scratch>()
   private capacity = 0
-  private readonly attributes: Record<K, Format>
+  private readonly attributes: Record<K, ItemFormat>
   private readonly quadCorners?: readonly number[]
 
   constructor(device: Device, { id, shaders, attributes, quadCorners }: ItemModelProps<K>) {
     this.attributes = attributes
     this.quadCorners = quadCorners
-    const layout = Object.entries<Format>(attributes).map(([name, format]) => ({ name, format }))
+    const layout = Object.entries<ItemFormat>(attributes).map(([name, format]) => ({ name, format }))
     if (quadCorners) layout.push({ name: 'corners', format: 'float32x2' })
     this.model = new Model(device, {
       ...shaders,
@@ -63,7 +63,7 @@ export class ItemModel<K extends string> {
     const capacity = Math.max(64, items * 2)
     const vertices = capacity * this.perItem
     const { device } = this.model
-    for (const [name, format] of Object.entries<Format>(this.attributes)) {
+    for (const [name, format] of Object.entries<ItemFormat>(this.attributes)) {
       this.buffers[name] = device.createBuffer({ usage: Buffer.VERTEX | Buffer.COPY_DST, byteLength: vertices * BYTES[format] })
     }
     if (this.quadCorners) this.addQuads(capacity)

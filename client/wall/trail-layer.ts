@@ -1,6 +1,7 @@
-import { COORDINATE_SYSTEM, Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
+import { project32, type UpdateParameters } from 'deck.gl'
 import type { DefaultProps } from '@deck.gl/core'
 import { ItemModel } from './item-model.ts'
+import { ItemModelLayer } from './item-model-layer.ts'
 import type { TrailBuffers } from './unit-store.ts'
 
 /**
@@ -85,35 +86,19 @@ void main(void) {
 const ATTRIBUTES = { starts: 'float32x2', ends: 'float32x2', times: 'float32x2', colors: 'unorm8x4' } as const
 type Attribute = keyof typeof ATTRIBUTES
 
-interface State {
-  items: ItemModel<Attribute>
-  model: ItemModel<Attribute>['model']
-  [key: string]: unknown
-}
-
 const defaultProps: DefaultProps<TrailLayerProps> = {
   trails: { type: 'object', value: { length: 0, startIndices: new Uint32Array(1), path: new Float64Array(0), timestamps: new Float32Array(0), colors: new Uint8Array(0) }, compare: false },
   currentTime: 0,
   trailLength: 30,
   widthPixels: 3,
-  // @ts-expect-error deck.gl's own prop, given a different default here
-  coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
 }
 
-export class TrailLayer extends Layer<TrailLayerProps> {
+export class TrailLayer extends ItemModelLayer<TrailLayerProps, Attribute> {
   static override layerName = 'TrailLayer'
   static override defaultProps = defaultProps
-  declare state: State
-
-  override getShaders() {
-    return super.getShaders({ vs, fs, modules: [project32, trailUniforms] })
-  }
-
-  override initializeState(): void {
-    const items = new ItemModel<Attribute>(this.context.device, { id: this.props.id, shaders: this.getShaders(), attributes: ATTRIBUTES, quadCorners: CORNERS })
-    // deck.gl hands the viewport's uniforms to the models it finds in `state.model`.
-    this.setState({ items, model: items.model })
-  }
+  protected readonly shaderSource = { vs, fs, modules: [project32, trailUniforms] }
+  protected readonly attributes = ATTRIBUTES
+  protected override readonly quadCorners = CORNERS
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
     if (props.trails === oldProps.trails) return
@@ -130,15 +115,7 @@ export class TrailLayer extends Layer<TrailLayerProps> {
     this.state.items.model.draw(this.context.renderPass)
   }
 
-  override finalizeState(context: LayerContext): void {
-    super.finalizeState(context)
-    this.state.items.destroy()
-  }
-
-  /**
-   * Every segment's two ends at each of its four vertices, as offsets from the layer's coordinate origin (32-bit floats then keep
-   * centimetres across a city; longitudes and latitudes themselves would not).
-   */
+  /** Every segment's two ends at each of its four vertices, as offsets from the layer's origin (see ItemModelLayer). */
   private write({ length, startIndices, path, timestamps, colors }: TrailBuffers, segments: number): void {
     const [originLon, originLat] = this.origin()
     const buffers = this.state.items
@@ -170,10 +147,5 @@ export class TrailLayer extends Layer<TrailLayerProps> {
     buffers.write('ends', ends)
     buffers.write('times', times)
     buffers.write('colors', colour)
-  }
-
-  private origin(): [number, number] {
-    const o = this.props.coordinateOrigin
-    return [o[0], o[1]]
   }
 }

@@ -1,6 +1,6 @@
-import { COORDINATE_SYSTEM, Layer, project32, type LayerContext, type UpdateParameters } from 'deck.gl'
+import { project32, type UpdateParameters } from 'deck.gl'
 import type { DefaultProps } from '@deck.gl/core'
-import { ItemModel } from './item-model.ts'
+import { ItemModelLayer } from './item-model-layer.ts'
 import { ICON_HEADING, ICON_STALE } from './unit-store.ts'
 
 /**
@@ -142,12 +142,6 @@ void main(void) {
 const ATTRIBUTES = { positions: 'float32x2', angles: 'float32', sizes: 'float32', colors: 'unorm8x4', shapes: 'float32' } as const
 type Attribute = keyof typeof ATTRIBUTES
 
-interface State {
-  items: ItemModel<Attribute>
-  model: ItemModel<Attribute>['model']
-  [key: string]: unknown
-}
-
 const defaultProps: DefaultProps<UnitSpriteProps> = {
   count: 0,
   positions: { type: 'object', value: new Float64Array(0), compare: false },
@@ -158,24 +152,13 @@ const defaultProps: DefaultProps<UnitSpriteProps> = {
   positionsVersion: 0,
   styleVersion: 0,
   sizeScale: 1,
-  // @ts-expect-error deck.gl's own prop, given a different default here
-  coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
 }
 
-export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
+export class UnitSpriteLayer extends ItemModelLayer<UnitSpriteProps, Attribute> {
   static override layerName = 'UnitSpriteLayer'
   static override defaultProps = defaultProps
-  declare state: State
-
-  override getShaders() {
-    return super.getShaders({ vs, fs, modules: [project32, unitSpriteUniforms] })
-  }
-
-  override initializeState(): void {
-    const items = new ItemModel<Attribute>(this.context.device, { id: this.props.id, shaders: this.getShaders(), attributes: ATTRIBUTES })
-    // deck.gl hands the viewport's uniforms to the models it finds in `state.model`.
-    this.setState({ items, model: items.model })
-  }
+  protected readonly shaderSource = { vs, fs, modules: [project32, unitSpriteUniforms] }
+  protected readonly attributes = ATTRIBUTES
 
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
     const all = this.state.items.reserve(props.count) || props.count !== oldProps.count
@@ -191,18 +174,10 @@ export class UnitSpriteLayer extends Layer<UnitSpriteProps> {
     model.draw(this.context.renderPass)
   }
 
-  override finalizeState(context: LayerContext): void {
-    super.finalizeState(context)
-    this.state.items.destroy()
-  }
-
-  /**
-   * Positions as offsets from `coordinateOrigin`: 32-bit floats then keep centimetres across a city, where
-   * longitudes and latitudes themselves would keep about a metre. Angles go as they are.
-   */
-  private writePositions({ count, positions, angles, coordinateOrigin }: UnitSpriteProps & { coordinateOrigin: number[] }): void {
+  /** Positions as offsets from the layer's origin (see ItemModelLayer); angles as they are. */
+  private writePositions({ count, positions, angles }: UnitSpriteProps): void {
     const buffers = this.state.items
-    const [originLon, originLat] = coordinateOrigin
+    const [originLon, originLat] = this.origin()
     const xy = buffers.array('positions', (n) => new Float32Array(n), count * 2)
     for (let i = 0; i < 2 * count; i += 2) {
       xy[i] = positions[i] - originLon
