@@ -13,22 +13,15 @@ export interface FeedStatus {
   lastError: string | null
 }
 
+type TimeField = 'lastMessageAt' | 'lastOkAt' | 'lastRejectedAt'
+/** A feed's state as kept: times as epoch milliseconds (formatting one per message showed in profiles). */
+type FeedCounters = Omit<FeedStatus, TimeField> & Record<TimeField, number | null>
+
 /**
  * Per-feed freshness and counts since the process started (OwnTracks over MQTT, Frigate, the webhook, ...).
  * Adapters record every message; /readyz and the wall read the snapshot. In-process only: each server process
  * reports what it received itself.
  */
-/** A feed's state as kept: times as epoch milliseconds (formatting one per message showed in profiles). */
-interface FeedCounters {
-  feed: string
-  lastMessageAt: number | null
-  lastOkAt: number | null
-  lastRejectedAt: number | null
-  ok: number
-  rejected: number
-  lastError: string | null
-}
-
 export class FeedHealth {
   private readonly feeds = new Map<string, FeedCounters>()
 
