@@ -36,7 +36,7 @@ import { SceneDirector, type ActiveTakeover, type Scene } from './scenes.ts'
 import { drawMarkerIcons } from './marker-icons.ts'
 import { STATUS_COLORS, UnitStore, type Rgba, type TrailBuffers } from './unit-store.ts'
 import { RedrawPacer } from './redraw-pacer.ts'
-import { BaseLayers, BELOW_LABELS, buildLiveLayers, trailsShown, type CameraItem, type LayerInputs } from './wall-layers.ts'
+import { BaseLayers, BELOW_LABELS, buildLiveLayers, halfPixel, trailsShown, type CameraItem, type LayerInputs } from './wall-layers.ts'
 
 const params = new URLSearchParams(location.search)
 const num = (name: string, fallback: number, min: number, max: number) => {
@@ -1053,13 +1053,14 @@ async function main(): Promise<void> {
   function frame(): void {
     const now = performance.now()
     director.tick(Date.now())
-    const moved = units.frame(now)
+    const zoom = map.getZoom()
+    const moved = units.frame(now, halfPixel(zoom, map.getCenter().lat))
     const due = pacer.frame(now)
     probe.settled = !map.isMoving() && map.areTilesLoaded()
     if (moved) lastMoveAt = now
-    if (trailsDirty && due && now - lastTrailBuild > 200 && trailsShown(map.getZoom())) {
+    if (trailsDirty && due && now - lastTrailBuild > 200 && trailsShown(zoom)) {
       // Vertices closer than a pixel and a half leave no mark on a 3 px line (512 px tiles: 360° / 512 / 2^zoom a pixel).
-      trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000, (1.5 * 360) / 512 / 2 ** map.getZoom())
+      trails = units.buildTrails(now, TRAIL_WINDOW_S * 1000, (1.5 * 360) / 512 / 2 ** zoom)
       trailsDirty = false
       lastTrailBuild = now
       layersDirty = true
@@ -1067,7 +1068,8 @@ async function main(): Promise<void> {
     if (drawnIncidents.version !== incidents.version) drawnIncidents = { version: incidents.version, items: incidents.drawable() }
     const pulsing = drawnIncidents.items.some((i) => i.arrivedAt !== null && now - i.arrivedAt < 60_000)
     if (dispatchLines.update(drawnIncidents.items, (id) => units.positionOf(id), serverNow()) || moved) movedSinceDrawn = true
-    const fading = now - lastMoveAt < TRAIL_WINDOW_S * 1000
+    // Where trails are not drawn, they have nothing to fade.
+    const fading = trailsShown(zoom) && now - lastMoveAt < TRAIL_WINDOW_S * 1000
     const dwell = document.getElementById('dwell-bar')!
     dwell.style.width = `${(director.takeover ? Math.max(0, (director.takeover.until - Date.now()) / TAKEOVER_MS) : director.progress(Date.now())) * 100}%`
     if (due && (movedSinceDrawn || fading || pulsing || layersDirty || director.takeover)) {
@@ -1076,7 +1078,7 @@ async function main(): Promise<void> {
       const tk = director.takeover
       const inputs: LayerInputs = {
         now,
-        zoom: map.getZoom(),
+        zoom,
         gridAreas: grid,
         fill: { colorOf: (code) => fill.colors.get(code) ?? null, version: fill.version, visible: !heatScene },
         units,

@@ -19,6 +19,31 @@ describe('UnitStore', () => {
     expect(s.frame(100 + 5000)).toBe(false)
   })
 
+  it('writes the glide out only in steps that show, or after a second, and at once for a first fix', () => {
+    const s = new UnitStore()
+    const step = { lonDeg: 0.0001, latDeg: 0.0001 }
+    s.applyFix('u1', fix(0, 0, 0), 0)
+    expect(s.frame(0, step)).toBe(true)
+    // 0.001° over 5 s: a step's worth every half second.
+    s.applyFix('u1', fix(0.001, 0, 5_000), 0)
+    expect(s.frame(250, step)).toBe(false)
+    expect(s.positionOf('u1')).toEqual([0, 0])
+    expect(s.frame(600, step)).toBe(true)
+    expect(s.positionOf('u1')![0]).toBeCloseTo(0.00012, 9)
+    // Closer in, the step is smaller: the same glide is written every frame.
+    expect(s.frame(616, { lonDeg: 1e-6, latDeg: 1e-6 })).toBe(true)
+
+    // A unit that only turns where it stands is written within a second.
+    const t = new UnitStore()
+    t.applyFix('u2', fix(1, 1, 0, 0), 0)
+    expect(t.frame(0, step)).toBe(true)
+    t.applyFix('u2', fix(1, 1, 1000, 180), 0)
+    expect(t.frame(500, step)).toBe(false)
+    expect(t.angles[0]).toBeCloseTo(0, 9)
+    expect(t.frame(1000, step)).toBe(true)
+    expect(t.angles[0]).toBe(-180)
+  })
+
   it('never moves a unit back for an older fix, and starts a new glide from where it is drawn', () => {
     const s = new UnitStore()
     s.applyFix('u1', fix(0, 0, 10_000), 0)

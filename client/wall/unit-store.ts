@@ -1,7 +1,7 @@
 /**
  * Every patrol unit the wall draws, in typed arrays indexed by a dense slot number: the live frames write fixes
- * in, each animation frame moves every unit a little along the segment from where it was drawn to its newest
- * fix, and deck.gl reads the position, angle, colour and size arrays as binary attributes. Nothing here
+ * in, animation frames move every unit along the segment from where it was drawn to its newest fix (in steps
+ * too small to see), and deck.gl reads the position, angle, colour and size arrays as binary attributes. Nothing here
  * allocates per unit per frame, so 10,000 units cost a loop over flat arrays, not 10,000 objects.
  */
 
@@ -66,6 +66,16 @@ const RESUME_GAP_MS = 30_000
 const JUMP_M = 3_000
 const GLIDE_MS = 1_000
 
+/** A move or turn too small to trigger a redraw on its own is drawn after this long at most. */
+const LONGEST_UNSHOWN_MS = 1_000
+
+/** The smallest move, in degrees along each axis, worth writing out for the next redraw. */
+export interface MoveStep {
+  lonDeg: number
+  latDeg: number
+}
+const ANY_MOVE: MoveStep = { lonDeg: 0, latDeg: 0 }
+
 const M_PER_DEG = 111_320
 /** Trail vertices closer than this in place (about 1 mm) and time are one vertex (see trailPoints). */
 const SAME_PLACE_DEG = 1e-8
@@ -116,6 +126,9 @@ export class UnitStore {
 
   /** Bumped when the matching arrays change, so layers know what to re-upload. */
   version = { positions: 0, style: 0, icons: 0, trails: 0, structure: 0 }
+  /** When frame() last wrote the positions (performance.now ms), and whether a first fix has been written since. */
+  private writtenAt = -Infinity
+  private placed = false
 
   constructor(opts: Partial<StoreOptions> = {}) {
     this.opts = { ...DEFAULTS, ...opts }
@@ -188,7 +201,9 @@ export class UnitStore {
     const heading = fix.headingDeg
     if (!this.hasFix[i]) {
       this.hasFix[i] = 1
-      this.place(i, fix.lon, fix.lat, now)
+      this.positions[2 * i] = fix.lon
+      this.positions[2 * i + 1] = fix.lat
+      this.placed = true
       this.fromLon[i] = this.toLon[i] = fix.lon
       this.fromLat[i] = this.toLat[i] = fix.lat
       this.animStart[i] = this.animEnd[i] = now
@@ -241,28 +256,51 @@ export class UnitStore {
     return true
   }
 
-  /** Moves every gliding unit to where it is at `now`. Returns whether anything moved. */
-  frame(now: number): boolean {
-    let moved = false
+  /**
+   * Moves the gliding units on to where they are at `now`, all at once, when that would show: some unit has moved
+   * at least `step` since the positions were last written (half a pixel at the map's zoom, see halfPixel), a unit
+   * got its first fix, or a turn or sub-step move has waited a second. A smaller move changes no pixel but costs a
+   * redraw of every unit: at the whole-city view a unit at 8 m/s crosses half a pixel in about 1.5 s, so a fleet
+   * there is redrawn a couple of times a second instead of every frame, and close in, every frame as before.
+   * Returns whether the positions were written (the moving layers need a redraw).
+   */
+  frame(now: number, step: MoveStep = ANY_MOVE): boolean {
+    if (!this.placed && !this.showsMove(now, step)) return false
     const { positions, angles } = this
     for (let i = 0; i < this.count; i++) {
       if (!this.animating[i]) continue
-      const start = this.animStart[i]
-      const end = this.animEnd[i]
-      let f = end > start ? (now - start) / (end - start) : 1
-      if (f >= 1) {
-        f = 1
-        this.animating[i] = 0
-      } else if (f < 0) f = 0
+      const f = this.glideFraction(i, now)
+      if (f === 1) this.animating[i] = 0
       positions[2 * i] = this.fromLon[i] + (this.toLon[i] - this.fromLon[i]) * f
       positions[2 * i + 1] = this.fromLat[i] + (this.toLat[i] - this.fromLat[i]) * f
       // Turn faster than the move: a unit faces its new direction within the first third of the glide.
       const fa = Math.min(1, f * 3)
       angles[i] = this.fromAngle[i] + (this.toAngle[i] - this.fromAngle[i]) * fa
-      moved = true
     }
-    if (moved) this.version.positions++
-    return moved
+    this.placed = false
+    this.writtenAt = now
+    this.version.positions++
+    return true
+  }
+
+  /** Whether a gliding unit is `step` or more from where it was last written, or anything has waited too long. */
+  private showsMove(now: number, step: MoveStep): boolean {
+    let waiting = false
+    for (let i = 0; i < this.count; i++) {
+      if (!this.animating[i]) continue
+      const f = this.glideFraction(i, now)
+      const lon = this.fromLon[i] + (this.toLon[i] - this.fromLon[i]) * f
+      const lat = this.fromLat[i] + (this.toLat[i] - this.fromLat[i]) * f
+      if (Math.abs(lon - this.positions[2 * i]) >= step.lonDeg || Math.abs(lat - this.positions[2 * i + 1]) >= step.latDeg) return true
+      waiting = true
+    }
+    return waiting && now - this.writtenAt >= LONGEST_UNSHOWN_MS
+  }
+
+  private glideFraction(i: number, now: number): number {
+    const start = this.animStart[i]
+    const end = this.animEnd[i]
+    return end > start ? Math.min(1, Math.max(0, (now - start) / (end - start))) : 1
   }
 
   /** Re-evaluates staleness against the server's clock; returns how many units are stale. */
@@ -427,11 +465,6 @@ export class UnitStore {
     this.trailT[at] = t
     this.trailHead[i] = (this.trailHead[i] + 1) % K
     this.trailLen[i] = Math.min(K, len + 1)
-  }
-
-  private place(i: number, lon: number, lat: number, _now: number): void {
-    this.positions[2 * i] = lon
-    this.positions[2 * i + 1] = lat
   }
 
   private refreshIcon(i: number): void {

@@ -6,7 +6,7 @@ import type { WallIncident } from './incident-store.ts'
 import type { MarkerAtlas } from './marker-icons.ts'
 import { TrailLayer } from './trail-layer.ts'
 import { UnitSpriteLayer } from './unit-sprite-layer.ts'
-import type { Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
+import type { MoveStep, Rgba, TrailBuffers, UnitStore } from './unit-store.ts'
 
 /**
  * The deck.gl layers of the wall, described afresh from the current state each time something changes. Layer
@@ -92,6 +92,12 @@ function baseInputs(s: LayerInputs): unknown[] {
  * each costs its area in fragments.
  */
 const unitZoomScale = (zoom: number, units: number) => Math.min(1, Math.max(units > 2000 ? 0.35 : 0.5, 2 ** ((zoom - 14) / 2)))
+
+/** Half a pixel at this zoom and latitude, in degrees of each axis (512 px tiles: 360° / 512 / 2^zoom a pixel). */
+export function halfPixel(zoom: number, lat: number): MoveStep {
+  const lonDeg = 180 / 512 / 2 ** zoom
+  return { lonDeg, latDeg: lonDeg * Math.cos((lat * Math.PI) / 180) }
+}
 
 /**
  * Whether trails are drawn at this zoom. Below 12 half a minute of driving (~300 m at 10 m/s) is under 9 px, about
