@@ -7,6 +7,7 @@
  *   (b)       the pipeline directly (PositionPipeline.submit, no HTTP)
  *   (c)       OsmAnd: GET /ingest/osmand, one fix per request, many keep-alive connections
  *   (d)       MQTT: OwnTracks messages, QoS 1, to the server's embedded broker (server/mqtt)
+ *   (e)       the same through Mosquitto with the deployment's settings (or the broker at --mqtt-url)
  *
  * The load generators run in child processes (bench/lib/http-load.ts, bench/lib/mqtt-load.ts) so that the
  * server's process only serves. Tables are emptied between runs and each run gets a fresh server and pipeline.
@@ -30,6 +31,7 @@ import { loadGridIndex } from '../server/ingest/load-grid-index.ts'
 import { PositionPipeline } from '../server/ingest/position-pipeline.ts'
 import { PositionWriter } from '../server/ingest/position-writer.ts'
 import { startServer, type Running } from '../server/start.ts'
+import { canRunPrivateMosquitto, shippedBrokerLimits, startPrivateMosquitto } from '../server/testing/private-mosquitto.ts'
 import { boolFlag, numFlag } from './lib/args.ts'
 import { profiled, summarizeProfile } from './lib/cpuprofile.ts'
 import { clearPositions, openCity, type OpenCity } from './lib/bench-db.ts'
@@ -176,21 +178,25 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
       }),
     )
 
-    // (e) The same through an external broker (Mosquitto), with a topic prefix and client id of this run's own.
-    if (externalMqtt) {
+    // (e) The same burst through Mosquitto, the deployment's broker: one of our own with the shipped settings
+    // (deploy/mosquitto/mosquitto.conf), or the broker at --mqtt-url; a topic prefix and client id of this run's own.
+    const ownBroker = !externalMqtt && canRunPrivateMosquitto() ? await startPrivateMosquitto(shippedBrokerLimits()) : undefined
+    const brokerUrl = externalMqtt ?? ownBroker?.url
+    if (brokerUrl) {
       const run = `gw-bench-${process.pid}`
-      // Mosquitto keeps at most max_queued_messages (default 1,000) waiting for a subscriber beyond its in-flight
-      // window and drops the rest of a burst, QoS 1 or not: the burst stays within that.
-      const externalFixes = fixes.slice(0, 1000)
-      const externalUnits = new Set(externalFixes.map((f) => f.u)).size
-      await measure(`MQTT OwnTracks, QoS 1, external broker ${externalMqtt} (${int(externalUnits)} devices)`, externalFixes.length, externalUnits, async (clock) =>
-        viaServer(db, { MQTT_URL: externalMqtt, MQTT_CLIENT_ID: run, MQTT_TOPIC_PREFIX: `${run}/` }, async (running) => {
-          await running.mqtt!.ready
-          return runMqtt(db, clock, { url: externalMqtt, inFlight: MQTT_IN_FLIGHT, devices: mqttDevices(externalFixes, `${run}/`) })
-        }),
-      )
-      // The server's persistent session would otherwise stay on the broker.
-      await (await connectAsync(externalMqtt, { clientId: run, clean: true })).endAsync()
+      const label = ownBroker ? 'Mosquitto with the shipped settings' : `broker ${externalMqtt}`
+      try {
+        await measure(`MQTT OwnTracks, QoS 1, ${label} (${mqttLabel})`, mqttFixes.length, new Set(mqttFixes.map((f) => f.u)).size, async (clock) =>
+          viaServer(db, { MQTT_URL: brokerUrl, MQTT_CLIENT_ID: run, MQTT_TOPIC_PREFIX: `${run}/` }, async (running) => {
+            await running.mqtt!.ready
+            return runMqtt(db, clock, { url: brokerUrl, inFlight: MQTT_IN_FLIGHT, devices: mqttDevices(mqttFixes, `${run}/`) })
+          }),
+        )
+        // The server's persistent session would otherwise stay on the broker.
+        await (await connectAsync(brokerUrl, { clientId: run, clean: true })).endAsync()
+      } finally {
+        await ownBroker?.stop()
+      }
     }
 
     return report(results, { rows, unitCount, batch, senders, osmandConns, mqttSkipped, backend: city.backend })
