@@ -9,18 +9,17 @@ import { parseArgs, numFlag } from './lib/args.ts'
 import { prepareBenchCity, type BenchCity } from './lib/bench-db.ts'
 import { machineSummary } from './lib/proc-stats.ts'
 import { renderReport, type BenchContext, type BenchReport } from './lib/report.ts'
-import { ingestBench } from './ingest.ts'
-import { fanoutBench } from './fanout.ts'
-import { hotspotsBench } from './hotspots.ts'
-import { nearestUnitBench } from './nearest-unit.ts'
-import { wallFramesBench } from './wall-frames.ts'
+type Bench = (ctx: BenchContext) => Promise<BenchReport>
 
-const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchReport>> = {
-  ingest: ingestBench,
-  fanout: fanoutBench,
-  hotspots: hotspotsBench,
-  'nearest-unit': nearestUnitBench,
-  'wall-frames': wallFramesBench,
+// Imported only when run: each benchmark's modules (a browser driver, a broker, load generators) would otherwise
+// sit in this process's heap through every other benchmark, and a bigger heap means longer garbage-collector
+// marking on the same two cores as the database, in the middle of the latencies being timed.
+const BENCHMARKS: Record<string, () => Promise<Bench>> = {
+  ingest: async () => (await import('./ingest.ts')).ingestBench,
+  fanout: async () => (await import('./fanout.ts')).fanoutBench,
+  hotspots: async () => (await import('./hotspots.ts')).hotspotsBench,
+  'nearest-unit': async () => (await import('./nearest-unit.ts')).nearestUnitBench,
+  'wall-frames': async () => (await import('./wall-frames.ts')).wallFramesBench,
 }
 
 const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-unit] [wall-frames] [--quick] [--flag=value ...]]
@@ -81,7 +80,7 @@ try {
     out()
     const t0 = performance.now()
     try {
-      const report = await BENCHMARKS[name]({ args, city, log })
+      const report = await (await BENCHMARKS[name]())({ args, city, log })
       out(renderReport(report))
       out(`  (${name} took ${Math.round((performance.now() - t0) / 1000)} s)`)
     } catch (err) {
