@@ -348,11 +348,12 @@ function report(s: Settings, m: RunResult, b: RunResult, backend: string, profil
     `${int(s.units)} units at 1 Hz, posted as bulk JSON in ${s.slices} slices a second (${int(s.units / s.slices)} fixes per POST); ` +
       `${s.clients} clients subscribed to units + incidents, in ${s.procs} client processes: ${s.full} full (socket.io-client, decode every ` +
       `frame; move latencies and moves received come from these) and ${s.clients - s.full} light (Socket.IO protocol by hand over ws, read ` +
-      `each frame's seq and send time only; frame latency, sizes and gaps come from all) — 200 decoding clients need ~150 MB/s of ` +
-      `JSON.parse, more than this machine has beside the server (measured: the baseline's clients alone took both cores); frames every ${FRAME_MS} ms; ` +
+      `each frame's seq and send time only; frame latency, sizes and gaps come from all) — 200 decoding clients would decode ~75 MB/s ` +
+      `of frames on the server's two cores (when frames were JSON, ~150 MB/s, the baseline's clients alone took both cores); frames every ${FRAME_MS} ms; ` +
       `${s.warmup} s warm-up, ${s.seconds} s measured; ${int(s.events)} incident events published over the window via hub.publishEvent, each stamped with the time it was due (a blocked event loop counts).`,
     `baseline: a bare ws server making the same moves (same units, tracks, grids, slices), coalescing them the same way and ` +
-      `sending each frame as the same Socket.IO text (42/live,["units",{...}]) serialised once per frame to bare ws clients that JSON.parse it.`,
+      `sending each frame as the same Socket.IO messages (the head 451-/live,["units",{...}] and the numbers as a binary message), encoded once ` +
+      `per frame, to bare ws clients that decode it as socket.io-parser does.`,
     `ingest: ${int(inj.posts)} POSTs (${int(inj.fixes)} fixes) in the window, ${inj.failed} failed${inj.firstError ? ` (first: ${inj.firstError})` : ''}; ` +
       `POST acknowledged (committed) p50 ${ms(q(inj.ack, 0.5))}, p99 ${ms(q(inj.ack, 0.99))}; at most ${inj.maxInFlight} in flight; ${inj.lateTicks} late ticks.`,
     `gaps in sequence numbers: units ${m.stats.unitGaps}, events ${m.stats.eventGaps} (baseline ${b.stats.unitGaps}, ${b.stats.eventGaps}); ` +

@@ -20,9 +20,10 @@ const BENCHMARKS: Record<string, () => Promise<Bench>> = {
   hotspots: async () => (await import('./hotspots.ts')).hotspotsBench,
   'nearest-unit': async () => (await import('./nearest-unit.ts')).nearestUnitBench,
   'wall-frames': async () => (await import('./wall-frames.ts')).wallFramesBench,
+  'wire-format': async () => (await import('./wire-format.ts')).wireFormatBench,
 }
 
-const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-unit] [wall-frames] [--quick] [--flag=value ...]]
+const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-unit] [wall-frames] [wire-format] [--quick] [--flag=value ...]]
   --quick                  smaller, shorter runs (a minute or so each)
   ingest:  --rows=200000 --units=10000 --batch=5000 --senders=4 --osmand=5000 --osmand-conns=64 --mqtt=3000
            --mqtt-url=mqtt://127.0.0.1:1883  Mosquitto row through that broker instead of one started with the shipped settings
@@ -30,6 +31,7 @@ const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-uni
   hotspots: --incidents=1000000 --days=90 --runs=7
   nearest-unit: --fleet=20000 --queries=1000
   wall-frames: --wall-units=10000 --heat-points=500000 --seconds=15 --rounds=2
+  wire-format: --wire-units=10000 --wire-rounds=30
   --prof                   profile the server process during each measured run and print where its CPU went
   DATABASE_URL=postgres://... runs on that PostgreSQL (a fresh database, dropped at the end); unset: PGlite`
 

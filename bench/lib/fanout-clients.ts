@@ -2,10 +2,11 @@
  * Child process holding a share of the benchmark's clients, each on its own connection: of gridwatch's /live
  * namespace (mode sio) or of the bare ws baseline (mode ws).
  *
- * Two kinds, because 200 clients that each JSON.parse 10,000 moves a second (~150 MB/s of JSON) would need more
- * cores than this whole machine has, and would measure the test harness instead of the server:
- *   full   decodes every frame as a dashboard does and stamps every move: socket.io-client (sio) or ws +
- *          JSON.parse (ws). The move latencies come from these.
+ * Two kinds, because 200 clients that each decode 10,000 moves a second (~75 MB/s of frames in all; twice that
+ * when they were JSON) would take more of this machine's two cores than the server, and would measure the test
+ * harness instead of the server:
+ *   full   decodes every frame as a dashboard does and stamps every move: socket.io-client (sio) or ws + the
+ *          same decoding by hand (ws). The move latencies come from these.
  *   light  a bare WebSocket speaking the Engine.IO 4 / Socket.IO 5 protocol (connect, ping/pong, subscribe with
  *          ack) that reads only the head of each frame (seq and send time) and its size. The server does exactly
  *          the same work for it; it still receives every byte.
@@ -14,15 +15,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { io as connect, type Socket } from 'socket.io-client'
 import { WebSocket } from 'ws'
 import { LIVE_NAMESPACE } from '../../server/live/live-hub.ts'
+import { decodeUnitFrame, type UnitFrame, type WireUnitFrame } from '../../geo/live/unit-frame.ts'
 import { newHistogram, record } from './histogram.ts'
 import { wallNow, type ClientCommand, type ClientReply } from './fanout-protocol.ts'
 
-type Move = [string, number, number, number | null, number | null, number, string | null]
-interface Frame {
-  seq: number
-  t: number
-  moves: Move[]
-}
 interface Event {
   seq: number
   t: number
@@ -58,6 +54,9 @@ class ClientTrack {
   quarterN = [0, 0, 0, 0]
   unitSeq: number | undefined
   eventSeq: number | undefined
+  /** A units frame whose head (text) came and whose numbers (the binary message after it) have not yet. */
+  head: { seq: number; t: number; bytes: number } | undefined
+  wire: WireUnitFrame | undefined
 }
 
 const send = (m: ClientReply) => process.send!(m)
@@ -87,7 +86,7 @@ function fresh() {
   }
 }
 
-function onFrame(track: ClientTrack, f: Frame, bytes: number): void {
+function onFrame(track: ClientTrack, f: UnitFrame, bytes: number): void {
   const now = Date.now()
   if (track.unitSeq !== undefined && f.seq !== track.unitSeq + 1 && measuring) stats.unitGaps += f.seq - track.unitSeq - 1
   track.unitSeq = f.seq
@@ -117,10 +116,15 @@ function connectSio(url: string, layers: string[], token?: string): Promise<void
     tracks.push(track)
     const socket: Socket = connect(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000, auth: { token } })
     closers.push(() => socket.close())
-    // The engine hands each message's text to the decoder; its length is the frame's size on the wire (ASCII).
+    // The engine hands each message to the decoder: a frame is its head's text (ASCII) and then its numbers.
     let lastBytes = 0
-    socket.io.on('open', () => socket.io.engine.on('data', (d: unknown) => (lastBytes = typeof d === 'string' ? d.length : 0)))
-    socket.on('units', (f: Frame) => onFrame(track, f, lastBytes))
+    socket.io.on('open', () =>
+      socket.io.engine.on('data', (d: unknown) => {
+        if (typeof d === 'string') lastBytes = d.length
+        else lastBytes += (d as Uint8Array | ArrayBuffer).byteLength
+      }),
+    )
+    socket.on('units', (f: WireUnitFrame) => onFrame(track, decodeUnitFrame(f), lastBytes))
     socket.on('incidents', (e: Event) => onEvent(track, e))
     socket.on('disconnect', () => disconnects++)
     socket.once('connect_error', reject)
@@ -140,16 +144,25 @@ function connectSio(url: string, layers: string[], token?: string): Promise<void
   })
 }
 
-/** Seq and send time from the start of a unit frame, `42/live,["units",{"seq":N,"t":T,...`, without parsing the rest. */
+/**
+ * Seq and send time from the start of a unit frame's head, `451-/live,["units",{"seq":N,"t":T,...` (a binary
+ * event with one attachment), without parsing the rest.
+ */
 function frameHead(data: Buffer): { seq: number; t: number } | null {
   const head = data.toString('latin1', 0, Math.min(data.length, 96))
-  const m = /^42\/live,\["units",\{"seq":(\d+),"t":(\d+)/.exec(head)
+  const m = /^451-\/live,\["units",\{"seq":(\d+),"t":(\d+)/.exec(head)
   return m ? { seq: Number(m[1]), t: Number(m[2]) } : null
 }
 
-function onLightMessage(track: ClientTrack, data: Buffer): void {
+/** A frame is counted when its numbers, the binary message after its head, have come too. */
+function onLightMessage(track: ClientTrack, data: Buffer, isBinary: boolean): void {
+  if (isBinary) {
+    if (track.head) onFrameHead(track, track.head.seq, track.head.t, track.head.bytes + data.length)
+    track.head = undefined
+    return
+  }
   const head = frameHead(data)
-  if (head) onFrameHead(track, head.seq, head.t, data.length - 1)
+  if (head) track.head = { ...head, bytes: data.length - 1 }
   else if (data.toString('latin1', 0, 20).startsWith('42/live,["incidents"')) {
     const text = data.toString()
     onEvent(track, (JSON.parse(text.slice(text.indexOf('['))) as [string, Event])[1])
@@ -188,7 +201,8 @@ function connectSioLight(url: string, layers: string[], token?: string): Promise
     tracks.push(track)
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false })
     closers.push(() => ws.terminate())
-    ws.on('message', (data: Buffer) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return onLightMessage(track, data, true)
       switch (data[0]) {
         case 0x30: // EIO open: connect to the namespace
           ws.send(`40${LIVE_NAMESPACE},${token ? JSON.stringify({ token }) : ''}`)
@@ -201,7 +215,7 @@ function connectSioLight(url: string, layers: string[], token?: string): Promise
         default:
           return
       }
-      if (data[1] === 0x32) onLightMessage(track, data) // EVENT
+      if (data[1] === 0x32 || data[1] === 0x35) onLightMessage(track, data, false) // EVENT, BINARY_EVENT
       else if (data[1] === 0x30) ws.send(`42${LIVE_NAMESPACE},1${JSON.stringify(['subscribe', { layers }])}`) // CONNECTed
       else if (data[1] === 0x33) {
         // ACK of the subscription: 43/live,1[{units:{seq,rows},...}]
@@ -226,13 +240,21 @@ function connectWs(url: string, light: boolean): Promise<void> {
     tracks.push(track)
     const ws = new WebSocket(url, { perMessageDeflate: false })
     closers.push(() => ws.terminate())
-    ws.on('message', (data: Buffer) => {
-      if (light) return onLightMessage(track, data)
-      // What socket.io-parser does with a text packet: skip type and namespace, JSON.parse the rest.
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (light) return onLightMessage(track, data, isBinary)
+      // What socket.io-parser does: JSON.parse a packet's text after its type and namespace, then put the binary
+      // message that follows in the attachment's place.
+      if (isBinary) {
+        if (track.wire && track.head) onFrame(track, decodeUnitFrame({ ...track.wire, data }), track.head.bytes + data.length)
+        track.wire = track.head = undefined
+        return
+      }
       const text = data.toString()
       const [name, payload] = JSON.parse(text.slice(text.indexOf('['))) as [string, unknown]
-      if (name === 'units') onFrame(track, payload as Frame, text.length - 1)
-      else onEvent(track, payload as Event)
+      if (name === 'units') {
+        track.wire = payload as WireUnitFrame
+        track.head = { seq: track.wire.seq, t: track.wire.t, bytes: text.length - 1 }
+      } else onEvent(track, payload as Event)
     })
     ws.on('close', () => disconnects++)
     ws.once('error', reject)

@@ -1,17 +1,19 @@
 /**
  * Child process: the baseline for the fan-out. A bare `ws` server that makes the same traffic as gridwatch
  * without ingest, database or Socket.IO: each unit moves once a second (in the same slices), moves are coalesced
- * and every frameMs the frame is serialised once, in the exact bytes Socket.IO puts on the wire
- * (`42/live,["units",{seq,t,moves}]`), and written to every client. Events are sent at once, as gridwatch does.
+ * and every frameMs the frame is encoded once, in the exact messages Socket.IO puts on the wire (the head
+ * `451-/live,["units",{seq,t,ids,grids,data:<placeholder>}]`, then the numbers as a binary message), and written
+ * to every client. Events are sent at once, as gridwatch does.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Encoder, PacketType } from 'socket.io-parser'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { encodeUnitFrame, type UnitMove } from '../../geo/live/unit-frame.ts'
+import { LIVE_NAMESPACE } from '../../server/live/live-hub.ts'
 import { wallNow, type FanoutUnit, type ServerCommand, type ServerReply } from './fanout-protocol.ts'
 import { trackPoint } from './tracks.ts'
-
-type Move = [string, number, number, number | null, number | null, number, string | null]
 
 const send = (m: ServerReply) => process.send!(m)
 /** How long the server's event loop was blocked at a time: what delays an immediate event. */
@@ -36,8 +38,17 @@ const broadcast = (text: string) => {
   for (const ws of clients) ws.send(buf, { binary: false })
 }
 
+const encoder = new Encoder()
+/** A packet with binary parts, as Engine.IO sends it over WebSocket: the head as text after "4", each part raw. */
+const broadcastBinary = (event: string, payload: unknown) => {
+  for (const part of encoder.encode({ type: PacketType.EVENT, nsp: LIVE_NAMESPACE, data: [event, payload] }) as Array<string | Uint8Array>) {
+    if (typeof part === 'string') broadcast(`4${part}`)
+    else for (const ws of clients) ws.send(part, { binary: true })
+  }
+}
+
 function startTraffic(units: FanoutUnit[], slicesPerSecond: number, frameMs: number): void {
-  let pending = new Map<string, Move>()
+  let pending = new Map<string, UnitMove>()
   const t0 = performance.now()
   let tick = 0
   const step = () => {
@@ -59,7 +70,7 @@ function startTraffic(units: FanoutUnit[], slicesPerSecond: number, frameMs: num
       if (pending.size === 0) return
       const moves = [...pending.values()]
       pending = new Map()
-      broadcast(`42/live,${JSON.stringify(['units', { seq: ++unitSeq, t: Date.now(), moves }])}`)
+      broadcastBinary('units', encodeUnitFrame({ seq: ++unitSeq, t: Date.now(), moves }))
     }, frameMs),
   )
 }

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
+import { decodeUnitFrame, type UnitFrame, type WireUnitFrame } from '../../geo/live/unit-frame.ts'
 
 /**
  * The wall's side of the Socket.IO live hub: subscribe for snapshots, then apply numbered frames and events in
@@ -10,14 +11,7 @@ import { io, type Socket } from 'socket.io-client'
 export const LIVE_LAYERS = ['units', 'incidents', 'alerts', 'cases', 'kpi'] as const
 export type LiveLayer = (typeof LIVE_LAYERS)[number]
 
-/** [unitId, lon, lat, headingDeg|null, speedMps|null, deviceTimeMs, gridCode|null] */
-export type UnitMove = [string, number, number, number | null, number | null, number, string | null]
-
-export interface UnitFrame {
-  seq: number
-  t: number
-  moves: UnitMove[]
-}
+export type { UnitFrame, UnitMove } from '../../geo/live/unit-frame.ts'
 
 export interface LiveEvent {
   seq: number
@@ -96,7 +90,17 @@ export class LiveFeed {
       this.reconnects++
       this.setState('reconnecting', this.note)
     })
-    this.socket.on('units', (frame: UnitFrame) => this.receive('units', frame))
+    this.socket.on('units', (wire: WireUnitFrame) => {
+      let frame: UnitFrame
+      try {
+        frame = decodeUnitFrame(wire)
+      } catch (err) {
+        // Left unapplied: the next frame then shows a gap in the numbers and brings a fresh snapshot.
+        console.warn('live: unreadable units frame', err)
+        return
+      }
+      this.receive('units', frame)
+    })
     for (const layer of layers) {
       if (layer === 'units') continue
       this.socket.on(layer, (message: LiveEvent) => this.receive(layer, message))

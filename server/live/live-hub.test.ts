@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServer } from '../testing/demo-server.ts'
-import type { UnitFrame } from './unit-frame.ts'
+import { decodeUnitFrame, type UnitFrame, type WireUnitFrame } from '../../geo/live/unit-frame.ts'
 import { LIVE_NAMESPACE } from './live-hub.ts'
 import { roomsForGrid } from './jurisdiction-rooms.ts'
 
@@ -14,9 +14,9 @@ describe('live hub over Socket.IO', () => {
   const nextFrame = () =>
     new Promise<UnitFrame>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no frame within 5 s')), 5000)
-      client.once('units', (f: UnitFrame) => {
+      client.once('units', (f: WireUnitFrame) => {
         clearTimeout(timer)
-        resolve(f)
+        resolve(decodeUnitFrame(f))
       })
     })
   let t = Date.now() - 60_000
@@ -30,7 +30,7 @@ describe('live hub over Socket.IO', () => {
   beforeAll(async () => {
     server = await startDemoServer()
     client = connect(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token: server.token } })
-    client.on('units', (f: UnitFrame) => frames.push(f))
+    client.on('units', (f: WireUnitFrame) => frames.push(decodeUnitFrame(f)))
     await new Promise<void>((resolve) => client.on('connect', () => resolve()))
   })
   afterAll(async () => {

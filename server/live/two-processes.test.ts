@@ -12,7 +12,7 @@ import { ensureDemoCity } from '../../seeds/seed-city.ts'
 import { LIVE_NAMESPACE } from './live-hub.ts'
 import { CLIENT_DIST } from '../app.ts'
 import { ensureClientBuilt } from '../client-build.ts'
-import type { UnitFrame } from './unit-frame.ts'
+import { decodeUnitFrame, type UnitFrame, type WireUnitFrame } from '../../geo/live/unit-frame.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -73,7 +73,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('two server pr
     client = connect(`${urls[1]}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token } })
     const snap = (await client.emitWithAck('subscribe', { layers: ['units'] })) as { units: { rows: unknown[] } }
     expect(snap.units.rows).toHaveLength(20)
-    const frame = new Promise<UnitFrame>((resolve) => client.on('units', resolve))
+    const frame = new Promise<UnitFrame>((resolve) => client.on('units', (f: WireUnitFrame) => resolve(decodeUnitFrame(f))))
     const res = await fetch(`${urls[0]}/api/v1/positions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { UnitRow } from '../store/unit-queries.ts'
-import type { UnitMove } from './unit-frame.ts'
+import type { UnitMove } from '../../geo/live/unit-frame.ts'
 import { UnitSnapshots } from './unit-snapshots.ts'
 
 const row = (id: string, lon: number, deviceTime: string | null): UnitRow => ({

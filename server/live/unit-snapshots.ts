@@ -1,5 +1,5 @@
 import type { UnitRow } from '../store/unit-queries.ts'
-import type { UnitMove } from './unit-frame.ts'
+import type { UnitMove } from '../../geo/live/unit-frame.ts'
 
 /**
  * The units snapshot of each room, shared by everyone who subscribes to it: read from the database once, then
