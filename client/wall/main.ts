@@ -67,6 +67,7 @@ const probe: WallProbe = {
   socketNote: null,
   resyncs: 0,
   scene: '',
+  sceneSince: 0,
   takeover: null,
   takeoversShown: 0,
   measure: 'units',
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
 
   function showScene(scene: Scene): void {
     probe.scene = scene.id
+    probe.sceneSince = Date.now()
     probe.settled = false
     // A takeover's flight leaves its own padding on the map; scenes fit with theirs alone.
     map.stop()

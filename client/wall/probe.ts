@@ -14,6 +14,8 @@ export interface WallProbe {
   socketNote: SyncNote
   resyncs: number
   scene: string
+  /** When the page showed the current scene (its Date.now()): a test's polling would see it late by its own delay. */
+  sceneSince: number
   takeover: { key: string; kind: string; until: number } | null
   takeoversShown: number
   measure: MeasureId
