@@ -80,6 +80,18 @@ describe('live hub over Socket.IO', () => {
     const missed = frames.slice(seen)
     expect(missed.map((f) => f.seq)).toEqual([lastSeq + 1])
   })
+
+  it('sends a frame as soon as moves arrive, but never two within the frame interval (50 ms)', async () => {
+    await new Promise((r) => setTimeout(r, 300))
+    const seen = frames.length
+    for (let i = 0; i < 8; i++) expect((await post(-56.186 + i * 1e-4, i % 2 ? 'unit-0002' : 'unit-0001')).status).toBe(200)
+    await new Promise((r) => setTimeout(r, 300))
+    const sent = frames.slice(seen)
+    expect(sent.length).toBeGreaterThan(1)
+    expect(sent.flatMap((f) => f.moves).at(-1)?.[0]).toBe('unit-0002')
+    // Timers keep whole milliseconds of their own clock, so by the wall clock one may fire a little early.
+    for (let k = 1; k < sent.length; k++) expect(sent[k].t - sent[k - 1].t).toBeGreaterThanOrEqual(48)
+  })
 })
 
 describe('roomsForGrid', () => {

@@ -39,7 +39,7 @@ export interface LiveEvent<T = unknown> {
 
 export interface LiveHubOptions {
   cityCode: string
-  /** Positions are coalesced to the latest per unit and sent at most this often. */
+  /** Positions are coalesced to the latest per unit and sent at most this often (at once after a quiet spell). */
   frameMs: number
   /** Set when several server processes share the clients (the Redis streams adapter). */
   adapter?: ServerOptions['adapter']
@@ -138,6 +138,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
       const prev = pending.get(m[0])
       if (!prev || prev[5] < m[5]) pending.set(m[0], m)
     }
+    scheduleFrame()
   }
   const sendEvent = (layer: EventLayer, gridCode: string | null, event: unknown) => {
     const t = Date.now()
@@ -161,7 +162,19 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     return [...lagging]
   }
 
-  const timer = setInterval(() => {
+  /*
+   * A frame goes out as soon as moves arrive, unless one went less than frameMs ago; then once frameMs has passed.
+   * Positions arrive a commit at a time: on a fixed tick each waited half a frame on average before it left.
+   */
+  let lastFrameAt = 0
+  let frameTimer: NodeJS.Timeout | undefined
+  const scheduleFrame = () => {
+    if (frameTimer) return
+    frameTimer = setTimeout(sendFrame, Math.max(0, lastFrameAt + opts.frameMs - Date.now()))
+  }
+  const sendFrame = () => {
+    frameTimer = undefined
+    lastFrameAt = Date.now()
     if (pending.size === 0) return
     const batch = pending
     pending = new Map()
@@ -183,7 +196,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
       }
       unitViews.framed(r, moves)
     }
-  }, opts.frameMs)
+  }
 
   return {
     io,
@@ -201,7 +214,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
       snapshots.set(layer, provider)
     },
     async close() {
-      clearInterval(timer)
+      clearTimeout(frameTimer)
       await new Promise<void>((resolve) => io.close(() => resolve()))
     },
   }
