@@ -94,6 +94,11 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     cases,
   })
   const http = createServer(app)
+  // Node closes an idle keep-alive connection after 5 s. A gateway posting every few seconds, or a reverse proxy
+  // reusing its upstream connections, then sends a request just as the socket closes and gets a reset. Proxies
+  // and load balancers keep idle connections about 60 s, so this side waits longer than they do.
+  http.keepAliveTimeout = 65_000
+  http.headersTimeout = 66_000
   const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
   hub = createLiveHub(http, db, log, { cityCode, frameMs: 50, adapter: redis?.adapter })
   access.protectLive(hub.io.of(LIVE_NAMESPACE), cityCode)
