@@ -88,7 +88,10 @@ describe('live hub over Socket.IO', () => {
     await new Promise((r) => setTimeout(r, 300))
     const sent = frames.slice(seen)
     expect(sent.length).toBeGreaterThan(1)
-    expect(sent.flatMap((f) => f.moves).at(-1)?.[0]).toBe('unit-0002')
+    // Each unit's last move is the last position it posted.
+    const last = new Map(sent.flatMap((f) => f.moves).map((m) => [m[0], m[1]]))
+    expect(last.get('unit-0001')).toBeCloseTo(-56.186 + 6e-4, 6)
+    expect(last.get('unit-0002')).toBeCloseTo(-56.186 + 7e-4, 6)
     // Timers keep whole milliseconds of their own clock, so by the wall clock one may fire a little early.
     for (let k = 1; k < sent.length; k++) expect(sent[k].t - sent[k - 1].t).toBeGreaterThanOrEqual(48)
   })
