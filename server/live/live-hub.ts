@@ -174,12 +174,12 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
   }
   const sendFrame = () => {
     frameTimer = undefined
-    lastFrameAt = Date.now()
+    const t = Date.now()
+    lastFrameAt = t
     if (pending.size === 0) return
     const batch = pending
     pending = new Map()
     const byRoom = new Map<string, UnitMove[]>()
-    const t = Date.now()
     for (const move of batch.values()) {
       for (const r of roomsForGrid('units', move[6], opts.cityCode)) {
         if (!isListened(r, t)) continue
