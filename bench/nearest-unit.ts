@@ -224,7 +224,7 @@ function jitter(p: { lon: number; lat: number }, rng: () => number, metres: numb
 async function timeEach<T>(points: T[], warmup: number, fn: (p: T, measured: boolean) => Promise<unknown>): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; i < points.length; i++) {
-    if (i === warmup && warmup > 0) collectGarbage()
+    if (i === warmup && warmup > 0) await collectGarbage()
     const t0 = performance.now()
     await fn(points[i], i >= warmup)
     if (i >= warmup) out.push(performance.now() - t0)
