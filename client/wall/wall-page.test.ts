@@ -277,17 +277,47 @@ describe('wall page in headless Chromium', () => {
     const from = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
     const to: [number, number] = [round6(from[0] - 0.0008), round6(from[1] + 0.0004)]
     await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1] }])
-    await page.waitForFunction(
-      ([id, tx, ty]) => {
-        const q = probeOf().unitPosition(id as string)
-        return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < 2e-6
-      },
-      [HAND_UNIT, to[0], to[1]] as const,
-      { timeout: 15_000 },
-    )
+    await waitForUnitAt(page, HAND_UNIT, to)
     problems.assertClean()
     // The pages below each have the machine to themselves.
     await wall.context.close()
+  })
+
+  it('drops a units frame it cannot read, takes a fresh snapshot, and keeps moving units', async () => {
+    const { page, problems, context } = await openWatchedPage(browser, HEADS['1080p'])
+    // Between page and server, one units frame has its numbers cut short, as a faulty proxy might.
+    let corrupt = false
+    let corrupted = 0
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const upstream = ws.connectToServer()
+      upstream.onMessage((message) => {
+        if (corrupt && typeof message !== 'string') {
+          corrupt = false
+          corrupted++
+          ws.send(Buffer.from(message).subarray(0, 7))
+        } else ws.send(message)
+      })
+      ws.onMessage((message) => upstream.send(message))
+    })
+    const warnings: string[] = []
+    page.on('console', (msg) => {
+      if (msg.type() === 'warning') warnings.push(msg.text())
+    })
+    await page.goto(wallUrl('scenes=city&dwell=3600'))
+    await waitReady(page)
+    const before = (await state(page)).resyncs
+    corrupt = true
+    await page.waitForFunction((n) => probeOf().resyncs > n && probeOf().socket === 'connected', before, { timeout: 15_000 })
+    expect(corrupted).toBe(1)
+    expect(warnings.some((w) => w.includes('unreadable units frame'))).toBe(true)
+    expect((await state(page)).socketNote).toBe('resynced')
+    // Frames after the snapshot are applied again.
+    const from = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
+    const to: [number, number] = [round6(from[0] + 0.0006), round6(from[1] + 0.0003)]
+    await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1] }])
+    await waitForUnitAt(page, HAND_UNIT, to)
+    problems.assertClean()
+    await context.close()
   })
 
   it("is taken over by a Frigate review over MQTT with the camera's live video, and hands back at once when a console acknowledges", async () => {
@@ -513,14 +543,7 @@ describe('wall page in headless Chromium', () => {
       const from = (await page.evaluate((id) => probeOf().unitPosition(id), HAND_UNIT))!
       const to: [number, number] = [round6(from[0] + 0.0005), round6(from[1] - 0.0005)]
       await postJson(`${restarted.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date().toISOString(), lon: to[0], lat: to[1] }])
-      await page.waitForFunction(
-        ([id, tx, ty]) => {
-          const q = probeOf().unitPosition(id as string)
-          return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < 2e-6
-        },
-        [HAND_UNIT, to[0], to[1]] as const,
-        { timeout: 15_000 },
-      )
+      await waitForUnitAt(page, HAND_UNIT, to)
       expect(await page.locator('#ticker').innerText()).toMatch(/重新同步|resynced/)
       // While the server was down the browser reported failed connections; nothing else.
       const unexpected = problems.consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/.test(e))
@@ -549,6 +572,18 @@ async function waitReady(page: Page): Promise<void> {
 async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => probeOf().settled, null, { timeout: 20_000 })
   await page.waitForTimeout(400)
+}
+
+/** Until the page draws the unit at `to` (to the frames' 6 decimals). */
+async function waitForUnitAt(page: Page, unitId: string, to: readonly [number, number]): Promise<void> {
+  await page.waitForFunction(
+    ([id, tx, ty]) => {
+      const q = probeOf().unitPosition(id as string)
+      return q !== null && Math.hypot(q[0] - (tx as number), q[1] - (ty as number)) < 2e-6
+    },
+    [unitId, to[0], to[1]] as const,
+    { timeout: 15_000 },
+  )
 }
 
 function state(page: Page): Promise<ProbeState> {
