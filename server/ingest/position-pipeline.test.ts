@@ -84,4 +84,15 @@ describeBackends('position pipeline', ({ db }) => {
     expect((await latest())!.grid_code).toBe(FIXTURE_GRIDS.east)
     expect((await latest('unit-0007'))!.grid_code).toBe(FIXTURE_GRIDS.west)
   })
+
+  it('stores a fix sent twice into one batch once, keeping the first (a redelivery while the first is in flight)', async () => {
+    const before = await count('position_history')
+    const first = fix(200, -56.157)
+    const again = { ...fix(200, -56.157), source: 'owntracks' as const }
+    const [a, b] = await Promise.all([pipeline.submit([first]), pipeline.submit([again, fix(201, -56.1569)])])
+    expect([a.received, b.received]).toEqual([1, 1])
+    expect(await count('position_history')).toBe(before + 2)
+    const kept = await db().query<{ source: string }>('SELECT source FROM position_history WHERE unit_id = $1 AND device_time = $2', ['unit-0001', at(200)])
+    expect(kept.rows).toEqual([{ source: 'bulk' }])
+  })
 })

@@ -145,14 +145,10 @@ class FixRows {
   private readonly history: unknown[]
 
   constructor(fixes: StoredFix[]) {
-    const byKey = new Map<string, StoredFix>()
-    for (const f of fixes) {
-      const k = key(f.unitId, f.deviceTime.getTime())
-      if (!byKey.has(k)) byKey.set(k, f)
-    }
-    this.unique = [...byKey.values()].sort((a, b) =>
-      a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime(),
-    )
+    // Sorted first, then duplicates are neighbours: no key string per fix. The sort is stable, so the first sent
+    // of equal fixes leads its run and is the one kept.
+    const sorted = fixes.slice().sort(byUnitThenTime)
+    this.unique = sorted.filter((f, i) => i === 0 || byUnitThenTime(sorted[i - 1], f) !== 0)
     this.history = columns(this.unique)
   }
 
@@ -216,6 +212,10 @@ class FixRows {
     }
     return fresh
   }
+}
+
+function byUnitThenTime(a: StoredFix, b: StoredFix): number {
+  return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime()
 }
 
 /** The history's columns as array literals, in the order of the SQL's unnest. */
