@@ -178,14 +178,7 @@ describe('wall page in headless Chromium', () => {
     expect(start).not.toBeNull()
     const from: [number, number] = [round6(start[0] + 0.0003), round6(start[1])]
     await postJson(`${server.url}/api/v1/positions`, [{ deviceId: HAND_UNIT, time: new Date(Date.now() - 3000).toISOString(), lon: from[0], lat: from[1] }])
-    await page.waitForFunction(
-      ([id, x, y]) => {
-        const q = probeOf().unitPosition(id as string)
-        return q !== null && Math.hypot(q[0] - (x as number), q[1] - (y as number)) < 2e-6
-      },
-      [HAND_UNIT, from[0], from[1]] as const,
-      { timeout: 10_000 },
-    )
+    await waitForUnitAt(page, HAND_UNIT, from)
     // About 150 m north-east (a patrol car's 50 km/h over three seconds is 42 m: this one is in a hurry).
     const to: [number, number] = [round6(from[0] + 0.0012), round6(from[1] + 0.0009)]
     const posted = Date.now()
