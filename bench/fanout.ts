@@ -18,8 +18,8 @@ import { merge, newHistogram, quantile, record, type Histogram } from './lib/his
 import { cpuSeconds, CpuMeter, postgresCpuProbe } from './lib/proc-stats.ts'
 import { int, ms, pct, times, type BenchContext, type BenchReport, type BenchRow } from './lib/report.ts'
 import { trackPoint } from './lib/tracks.ts'
+import { LIVE_FRAME_MS } from '../server/live/live-hub.ts'
 
-const FRAME_MS = 50
 const TARGET = { p50: 50, p99: 150, eventP99: 25 }
 /** A client whose frames arrive this much later in the last quarter of the window than in the first is falling behind. */
 const LAG_GROWTH_MS = 100
@@ -87,7 +87,7 @@ export async function fanoutBench({ args, city, log }: BenchContext): Promise<Be
   const wsServer = forkHelper(new URL('./lib/fanout-ws-server.ts', import.meta.url))
   let baseline: RunResult
   try {
-    wsServer.send({ kind: 'start-ws', units, slicesPerSecond: s.slices, frameMs: FRAME_MS } satisfies ServerCommand)
+    wsServer.send({ kind: 'start-ws', units, slicesPerSecond: s.slices, frameMs: LIVE_FRAME_MS } satisfies ServerCommand)
     const ready = await nextMessage<ServerReply>(wsServer, (m) => m.kind === 'ready', 60_000)
     if (ready.kind !== 'ready') throw new Error('unexpected reply')
     baseline = await runClients(s, 'ws', ready.url, wsServer, undefined, log, undefined, {})
@@ -349,7 +349,7 @@ function report(s: Settings, m: RunResult, b: RunResult, backend: string, profil
       `${s.clients} clients subscribed to units + incidents, in ${s.procs} client processes: ${s.full} full (socket.io-client, decode every ` +
       `frame; move latencies and moves received come from these) and ${s.clients - s.full} light (Socket.IO protocol by hand over ws, read ` +
       `each frame's seq and send time only; frame latency, sizes and gaps come from all) — 200 decoding clients would decode ~75 MB/s ` +
-      `of frames on the server's two cores (when frames were JSON, ~150 MB/s, the baseline's clients alone took both cores); frames every ${FRAME_MS} ms; ` +
+      `of frames on the server's two cores (when frames were JSON, ~150 MB/s, the baseline's clients alone took both cores); frames at most every ${LIVE_FRAME_MS} ms; ` +
       `${s.warmup} s warm-up, ${s.seconds} s measured; ${int(s.events)} incident events published over the window via hub.publishEvent, each stamped with the time it was due (a blocked event loop counts).`,
     `baseline: a bare ws server making the same moves (same units, tracks, grids, slices), coalescing them the same way and ` +
       `sending each frame as the same Socket.IO messages (the head 451-/live,["units",{...}] and the numbers as a binary message), encoded once ` +

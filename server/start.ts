@@ -12,7 +12,7 @@ import { loadDeviceRegistry } from './ingest/device-registry.ts'
 import { loadGridIndex } from './ingest/load-grid-index.ts'
 import { PositionWriter } from './ingest/position-writer.ts'
 import { PositionPipeline } from './ingest/position-pipeline.ts'
-import { createLiveHub, type LiveHub } from './live/live-hub.ts'
+import { createLiveHub, LIVE_FRAME_MS, LIVE_NAMESPACE, type LiveHub } from './live/live-hub.ts'
 import { createIncidentIntake } from './incidents/incident-intake.ts'
 import { incidentSnapshot } from './incidents/incident-store.ts'
 import { FeedHealth } from './ingest/feed-health.ts'
@@ -24,7 +24,6 @@ import { startMqttIngest, type MqttIngest } from './mqtt/mqtt-ingest.ts'
 import { connectRedisAdapter } from './live/redis-adapter.ts'
 import { startCameraTestStreams } from './video/test-streams.ts'
 import { startAccessControl } from './auth/access-control.ts'
-import { LIVE_NAMESPACE } from './live/live-hub.ts'
 import { RoadRouterSource } from './dispatch/road-router-source.ts'
 import { CaseStore } from './cases/case-store.ts'
 import { caseSnapshot } from './cases/case-queries.ts'
@@ -100,7 +99,7 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
   http.keepAliveTimeout = 65_000
   http.headersTimeout = 66_000
   const redis = config.REDIS_URL ? await connectRedisAdapter(config.REDIS_URL, log, config.REDIS_STREAM) : undefined
-  hub = createLiveHub(http, db, log, { cityCode, frameMs: 50, adapter: redis?.adapter })
+  hub = createLiveHub(http, db, log, { cityCode, frameMs: LIVE_FRAME_MS, adapter: redis?.adapter })
   access.protectLive(hub.io.of(LIVE_NAMESPACE), cityCode)
   const live = hub
   writer.onCommitted((fixes) => live.publishPositions(fixes))
