@@ -9,6 +9,7 @@ import { room, roomsForGrid, subscriptionArea } from './jurisdiction-rooms.ts'
 import { encodeUnitFrame, MAX_MOVES_PER_FRAME, type UnitMove } from '../../geo/live/unit-frame.ts'
 import { toUnitMove } from './unit-frame.ts'
 import { UnitSnapshots } from './unit-snapshots.ts'
+import { SlicedBroadcast } from './sliced-broadcast.ts'
 
 export const LIVE_NAMESPACE = '/live'
 export const LIVE_LAYERS = ['units', 'incidents', 'alerts', 'cases', 'kpi'] as const
@@ -33,6 +34,8 @@ const SNAPSHOT_MAX_AGE_MS = 2000
  * further behind unnoticed while the server's memory fills.
  */
 const MAX_QUEUED_PACKETS = 40
+/** A frame reaches 50 sockets per turn of the event loop: about 1 ms of writes, then events may go out. */
+const SOCKETS_PER_TURN = 50
 
 const SubscribeRequest = z.object({ layers: z.array(z.enum(LIVE_LAYERS)).min(1) })
 
@@ -52,6 +55,8 @@ export interface LiveHubOptions {
   frameMs: number
   /** Set when several server processes share the clients (the Redis streams adapter). */
   adapter?: ServerOptions['adapter']
+  /** Sockets a units frame is written to in one turn of the event loop (default 50). */
+  socketsPerTurn?: number
 }
 
 export interface LiveHub {
@@ -91,6 +96,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     return n
   }
   let pending = new Map<string, UnitMove>()
+  const framesOut = new SlicedBroadcast(live, opts.socketsPerTurn ?? SOCKETS_PER_TURN)
   const unitViews = new UnitSnapshots((area) => unitsWithPositions(db, area), SNAPSHOT_MAX_AGE_MS)
   const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitViews.rows(room('units', area), area)]])
 
@@ -200,9 +206,11 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     const skip = findLagging()
     for (const [r, moves] of byRoom) {
       // Binary columns, not JSON: half the bytes to every client (see geo/live/unit-frame.ts).
+      const frames = []
       for (let i = 0; i < moves.length; i += MAX_MOVES_PER_FRAME) {
-        live.local.to(r).except(skip).emit('units', encodeUnitFrame({ seq: nextSeq(r), t, moves: moves.slice(i, i + MAX_MOVES_PER_FRAME) }))
+        frames.push(encodeUnitFrame({ seq: nextSeq(r), t, moves: moves.slice(i, i + MAX_MOVES_PER_FRAME) }))
       }
+      framesOut.send(r, 'units', frames, skip)
       unitViews.framed(r, moves)
     }
   }
@@ -224,6 +232,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     },
     async close() {
       clearTimeout(frameTimer)
+      framesOut.clear()
       await new Promise<void>((resolve) => io.close(() => resolve()))
     },
   }
