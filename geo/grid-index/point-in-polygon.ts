@@ -11,7 +11,7 @@ export function pointInPolygon(lon: number, lat: number, geometry: Polygon | Mul
 /**
  * Whether a ray east from the point crosses the rings' edges an odd number of times. Every fix runs this over its
  * grid's outline (hundreds of vertices for a grid built from city blocks), so vertices are read by index and each
- * one once: destructuring both ends of every edge made this a sixth of the ingest path's time.
+ * one once: destructuring both ends of every edge made this a sixth of the pipeline's own time.
  */
 function oddCrossings(lon: number, lat: number, rings: Position[][]): boolean {
   let inside = false
