@@ -45,31 +45,103 @@ async function connectAll(job: MqttJob): Promise<MqttClient[]> {
   return clients
 }
 
-async function publishAll(job: MqttJob, clients: MqttClient[]): Promise<MqttResult> {
+/**
+ * Publishes by writing each device's PUBLISH packets straight to its connection, and counts the broker's PUBACKs
+ * off the socket itself (mqtt.js is unhooked from it once connected). Through mqtt.js this process took 56-65 % of
+ * a core at 11,000 messages a second, and on two cores it, not the server, set the rate; now 40-44 %, most of it
+ * the 10,000 connections' reads and writes.
+ */
+async function publishAll(clients: MqttClient[], packets: Buffer[][], inFlight: number): Promise<MqttResult> {
   let firstError: string | undefined
   const t0 = performance.now()
   await Promise.all(
-    job.devices.map(async (d, i) => {
-      let next = 0
-      await Promise.all(
-        Array.from({ length: job.inFlight }, async () => {
-          while (next < d.messages.length) {
-            const m = d.messages[next++]
-            try {
-              await clients[i].publishAsync(m.topic, m.payload, { qos: 1 })
-            } catch (err) {
-              firstError ??= (err as Error).message
-            }
+    clients.map(
+      (client, i) =>
+        new Promise<void>((resolve) => {
+          const mine = packets[i]
+          const socket = client.stream
+          let sent = 0
+          let acked = 0
+          const send = (n: number) => {
+            const batch = mine.slice(sent, sent + n)
+            sent += batch.length
+            if (batch.length) socket.write(batch.length === 1 ? batch[0] : Buffer.concat(batch))
           }
+          const acks = new AckCounter((n) => {
+            acked += n
+            if (acked >= mine.length) {
+              socket.off('data', onData)
+              resolve()
+            } else send(n)
+          })
+          const onData = (chunk: Buffer) => acks.read(chunk)
+          socket.unpipe()
+          socket.on('data', onData)
+          // The pipe may have paused the socket for mqtt.js's sake; a new listener alone would not restart it.
+          socket.resume()
+          socket.once('close', () => {
+            if (acked < mine.length) firstError ??= `device ${i}: connection closed after ${acked} of ${mine.length} acknowledgements`
+            resolve()
+          })
+          if (mine.length === 0) resolve()
+          send(inFlight)
         }),
-      )
-    }),
+    ),
   )
   return { publishedMs: performance.now() - t0, ...(firstError ? { firstError } : {}) }
 }
 
+/** Splits a broker's byte stream into MQTT packets and reports how many PUBACKs each chunk completed. */
+class AckCounter {
+  private pending: Buffer = Buffer.alloc(0)
+
+  constructor(private readonly onAcks: (n: number) => void) {}
+
+  read(chunk: Buffer): void {
+    let buf: Buffer = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk
+    let n = 0
+    for (;;) {
+      // Fixed header: type in the high nibble, then the remaining length as a base-128 varint.
+      let length = 0
+      let k = 1
+      for (let shift = 0; k < buf.length; k++, shift += 7) {
+        length += (buf[k] & 0x7f) * 2 ** shift
+        if ((buf[k] & 0x80) === 0) break
+      }
+      if (k >= buf.length || buf.length < k + 1 + length) break
+      if (buf[0] >> 4 === 4) n++
+      buf = buf.subarray(k + 1 + length)
+    }
+    this.pending = buf
+    if (n) this.onAcks(n)
+  }
+}
+
+/** An MQTT 3.1.1 PUBLISH at QoS 1 with the given packet id. */
+function publishPacket(topic: string, payload: string, packetId: number): Buffer {
+  const t = Buffer.from(topic)
+  const p = Buffer.from(payload)
+  const length = 2 + t.length + 2 + p.length
+  const head = [0x32]
+  for (let n = length; ; ) {
+    const byte = n % 128
+    n = Math.floor(n / 128)
+    head.push(n > 0 ? byte | 0x80 : byte)
+    if (n === 0) break
+  }
+  const out = Buffer.alloc(head.length + length)
+  out.set(head, 0)
+  let at = out.writeUInt16BE(t.length, head.length)
+  at += t.copy(out, at)
+  at = out.writeUInt16BE(packetId, at)
+  p.copy(out, at)
+  return out
+}
+
 let clients: MqttClient[] = []
 let job: MqttJob | undefined
+/** Each device's PUBLISH packets, encoded while connecting, before the clock starts. */
+let packets: Buffer[][] = []
 
 process.on('message', (m: MqttJob | { kind: 'stop' } | { kind: 'go' }) => {
   if ('kind' in m && m.kind === 'stop') {
@@ -77,13 +149,14 @@ process.on('message', (m: MqttJob | { kind: 'stop' } | { kind: 'go' }) => {
     return
   }
   if ('kind' in m) {
-    publishAll(job!, clients).then(
+    publishAll(clients, packets, job!.inFlight).then(
       (r) => process.send!(r),
       (err: Error) => process.send!({ publishedMs: NaN, firstError: err.stack } satisfies MqttResult),
     )
     return
   }
   job = m
+  packets = m.devices.map((d) => d.messages.map((msg, k) => publishPacket(msg.topic, msg.payload, k + 1)))
   connectAll(m).then(
     (c) => {
       clients = c
