@@ -55,8 +55,6 @@ export interface LiveHubOptions {
   frameMs: number
   /** Set when several server processes share the clients (the Redis streams adapter). */
   adapter?: ServerOptions['adapter']
-  /** Sockets a units frame is written to in one turn of the event loop (default 50). */
-  socketsPerTurn?: number
 }
 
 export interface LiveHub {
@@ -96,7 +94,7 @@ export function createLiveHub(http: HttpServer, db: Queryable, log: Logger, opts
     return n
   }
   let pending = new Map<string, UnitMove>()
-  const framesOut = new SlicedBroadcast(live, opts.socketsPerTurn ?? SOCKETS_PER_TURN)
+  const framesOut = new SlicedBroadcast(live, SOCKETS_PER_TURN)
   const unitViews = new UnitSnapshots((area) => unitsWithPositions(db, area), SNAPSHOT_MAX_AGE_MS)
   const snapshots = new Map<LiveLayer, SnapshotProvider>([['units', (area) => unitViews.rows(room('units', area), area)]])
 
