@@ -5,6 +5,7 @@
  * queue does. The broker acknowledging is not the message being stored; the parent watches the database for that.
  */
 import { connectAsync, type MqttClient } from 'mqtt'
+import { generate } from 'mqtt-packet'
 
 export interface MqttDevice {
   username: string
@@ -117,27 +118,6 @@ class AckCounter {
   }
 }
 
-/** An MQTT 3.1.1 PUBLISH at QoS 1 with the given packet id. */
-function publishPacket(topic: string, payload: string, packetId: number): Buffer {
-  const t = Buffer.from(topic)
-  const p = Buffer.from(payload)
-  const length = 2 + t.length + 2 + p.length
-  const head = [0x32]
-  for (let n = length; ; ) {
-    const byte = n % 128
-    n = Math.floor(n / 128)
-    head.push(n > 0 ? byte | 0x80 : byte)
-    if (n === 0) break
-  }
-  const out = Buffer.alloc(head.length + length)
-  out.set(head, 0)
-  let at = out.writeUInt16BE(t.length, head.length)
-  at += t.copy(out, at)
-  at = out.writeUInt16BE(packetId, at)
-  p.copy(out, at)
-  return out
-}
-
 let clients: MqttClient[] = []
 let job: MqttJob | undefined
 /** Each device's PUBLISH packets, encoded while connecting, before the clock starts. */
@@ -156,7 +136,9 @@ process.on('message', (m: MqttJob | { kind: 'stop' } | { kind: 'go' }) => {
     return
   }
   job = m
-  packets = m.devices.map((d) => d.messages.map((msg, k) => publishPacket(msg.topic, msg.payload, k + 1)))
+  packets = m.devices.map((d) =>
+    d.messages.map((msg, k) => generate({ cmd: 'publish', qos: 1, messageId: k + 1, topic: msg.topic, payload: msg.payload, retain: false, dup: false })),
+  )
   connectAll(m).then(
     (c) => {
       clients = c
