@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import { describeBackends } from '../testing/backends.ts'
-import { bulkInsert, bulkInsertAll, numberArray, textArray } from './bulk-insert.ts'
+import { bulkInsert, bulkInsertAll, floatArray, textArray } from './bulk-insert.ts'
 
 const nodeColumns = [
   { name: 'id', type: 'int4' },
@@ -36,8 +36,18 @@ describeBackends('bulk insert', ({ db }) => {
 
   it('builds array literals that the database reads back exactly', async () => {
     const texts = ['plain', '', 'NULL', 'null', 'a,b', '{x}', 'say "hi"', 'back\\slash', ' padded ', 'tab\there', '网格', null]
-    const numbers = [0, -1.5, 1e-7, 123456789.123456, 1795000000123, null]
-    const r = await db().query<{ t: Array<string | null>; n: Array<number | null> }>('SELECT $1::text[] AS t, $2::float8[] AS n', [textArray(texts), numberArray(numbers)])
-    expect(r.rows[0]).toEqual({ t: texts, n: numbers })
+    const r = await db().query<{ t: Array<string | null> }>('SELECT $1::text[] AS t', [textArray(texts)])
+    expect(r.rows[0]).toEqual({ t: texts })
+  })
+
+  it('sends binary float arrays that the database reads back exactly, nulls included', async () => {
+    const numbers = [0, -1.5, 1e-7, 123456789.123456, 1795000000123, null, -0.25]
+    const reals = [null, 0.5, -180, 3.25, 1e6]
+    const r = await db().query<{ d: Array<number | null>; f: Array<number | null>; len: number }>(
+      'SELECT $1::float8[] AS d, $2::float4[] AS f, cardinality($2::float4[]) AS len',
+      [floatArray(numbers, 'float8'), floatArray(reals, 'float4')],
+    )
+    expect(r.rows[0]).toEqual({ d: numbers, f: reals, len: 5 })
+    expect(await db().query('SELECT cardinality($1::float8[]) AS n', [floatArray([], 'float8')]).then((x) => x.rows[0])).toEqual({ n: 0 })
   })
 })

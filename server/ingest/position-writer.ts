@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db/db.ts'
-import { numberArray, textArray } from '../db/bulk-insert.ts'
+import { floatArray, textArray } from '../db/bulk-insert.ts'
 import type { Logger } from '../logger.ts'
 import type { StoredFix } from './stored-fix.ts'
 
@@ -142,7 +142,7 @@ const key = (unitId: string, ms: number) => `${unitId}\u0000${ms}`
  */
 class FixRows {
   private readonly unique: StoredFix[]
-  private readonly history: unknown[]
+  private readonly history: Array<string | Buffer>
 
   constructor(fixes: StoredFix[]) {
     // Sorted first, then duplicates are neighbours: no key string per fix. The sort is stable, so the first sent
@@ -205,7 +205,7 @@ class FixRows {
          FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[]) AS u(unit_id, at_ms, from_grid, to_grid)
          ON CONFLICT DO NOTHING`,
         [
-          textArray(moves.map((f) => f.unitId)), numberArray(moves.map((f) => f.transition!.at.getTime())),
+          textArray(moves.map((f) => f.unitId)), floatArray(moves.map((f) => f.transition!.at.getTime()), 'float8'),
           textArray(moves.map((f) => f.transition!.from)), textArray(moves.map((f) => f.transition!.to)),
         ],
       )
@@ -218,13 +218,13 @@ function byUnitThenTime(a: StoredFix, b: StoredFix): number {
   return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime()
 }
 
-/** The history's columns as array literals, in the order of the SQL's unnest. */
-function columns(fixes: StoredFix[]): string[] {
+/** The history's columns as array parameters, in the order of the SQL's unnest. */
+function columns(fixes: StoredFix[]): Array<string | Buffer> {
   return [
     textArray(fixes.map((f) => f.unitId)), textArray(fixes.map((f) => f.deviceId)),
-    numberArray(fixes.map((f) => f.deviceTime.getTime())), numberArray(fixes.map((f) => f.serverTime.getTime())),
-    numberArray(fixes.map((f) => f.lon)), numberArray(fixes.map((f) => f.lat)), numberArray(fixes.map((f) => f.speedMps)),
-    numberArray(fixes.map((f) => f.headingDeg)), numberArray(fixes.map((f) => f.accuracyM)), numberArray(fixes.map((f) => f.batteryPct)),
+    floatArray(fixes.map((f) => f.deviceTime.getTime()), 'float8'), floatArray(fixes.map((f) => f.serverTime.getTime()), 'float8'),
+    floatArray(fixes.map((f) => f.lon), 'float8'), floatArray(fixes.map((f) => f.lat), 'float8'), floatArray(fixes.map((f) => f.speedMps), 'float4'),
+    floatArray(fixes.map((f) => f.headingDeg), 'float4'), floatArray(fixes.map((f) => f.accuracyM), 'float4'), floatArray(fixes.map((f) => f.batteryPct), 'float4'),
     textArray(fixes.map((f) => f.gridCode)), textArray(fixes.map((f) => f.source)), textArray(fixes.map((f) => f.verdict)),
   ]
 }
