@@ -12,7 +12,7 @@ import type { Db } from '../server/db/db.ts'
 import type { Principal } from '../server/auth/principal.ts'
 import { loadRoadRouter } from '../server/dispatch/road-router-source.ts'
 import { recommendUnits } from '../server/dispatch/recommend.ts'
-import { shortlistSql, shortlistUnits } from '../server/dispatch/unit-shortlist.ts'
+import { firstFetch, shortlistSql, shortlistUnits } from '../server/dispatch/unit-shortlist.ts'
 import { DEFAULT_RADIUS_M, DEFAULT_STALE_AFTER_S } from '../server/dispatch/dispatch-routes.ts'
 import { createRng } from '../geo/random.ts'
 import { numFlag } from './lib/args.ts'
@@ -112,7 +112,7 @@ export async function nearestUnitBench({ args, city, log }: BenchContext): Promi
     const measuredIncidents = incidents.slice(warmup)
     const plans = { planning: [] as number[], execution: [] as number[], total: [] as number[] }
     for (const p of measuredIncidents) {
-      const { sql, params } = shortlistSql(request(p), SHORTLIST)
+      const { sql, params } = shortlistSql(request(p), SHORTLIST, firstFetch(SHORTLIST))
       const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)
       const raw = r.rows[0]['QUERY PLAN']
       const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ 'Planning Time': number; 'Execution Time': number }>
