@@ -4,6 +4,7 @@ import { startDemoServer } from '../testing/demo-server.ts'
 import { decodeUnitFrame, type UnitFrame, type WireUnitFrame } from '../../geo/live/unit-frame.ts'
 import { LIVE_FRAME_MS, LIVE_NAMESPACE } from './live-hub.ts'
 import { roomsForGrid } from './jurisdiction-rooms.ts'
+import type { StoredFix } from '../ingest/stored-fix.ts'
 
 type Snapshot = { units: { seq: number; rows: Array<{ id: string }> } }
 
@@ -95,6 +96,76 @@ describe('live hub over Socket.IO', () => {
     // Timers keep whole milliseconds of their own clock, so by the wall clock one may fire a little early.
     for (let k = 1; k < sent.length; k++) expect(sent[k].t - sent[k - 1].t).toBeGreaterThanOrEqual(LIVE_FRAME_MS - 2)
   })
+})
+
+describe('live hub: a client that stops reading', () => {
+  let server: Awaited<ReturnType<typeof startDemoServer>>
+  const clients: Socket[] = []
+  const open = async () => {
+    const c = connect(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: { token: server.token } })
+    clients.push(c)
+    await new Promise<void>((resolve) => c.on('connect', () => resolve()))
+    await c.emitWithAck('subscribe', { layers: ['units'] })
+    const seqs: number[] = []
+    c.on('units', (f: WireUnitFrame) => seqs.push(decodeUnitFrame(f).seq))
+    return { socket: c, seqs }
+  }
+  beforeAll(async () => {
+    server = await startDemoServer()
+  })
+  afterAll(async () => {
+    for (const c of clients) c.close()
+    await server?.stop()
+  })
+
+  /** A frame of 5,000 made-up units a few metres apart: large enough to fill a socket's buffers quickly. */
+  let round = 0
+  const publishBigFrame = () => {
+    round++
+    const deviceTime = new Date(Date.now() - 1000 + round)
+    server.hub.publishPositions(
+      Array.from({ length: 5000 }, (_, i): StoredFix => ({
+        source: 'bulk', deviceId: `bulk-${i}`, deviceTime, lon: -56.19 + i * 1e-5, lat: -34.9 + round * 1e-6,
+        speedMps: 3, headingDeg: 90, accuracyM: 5, altitudeM: null, batteryPct: null,
+        unitId: `bulk-${i}`, serverTime: deviceTime, gridCode: null, verdict: 'accepted', transition: null,
+      })),
+    )
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+  it('skips frames to it once too many are queued, while a reading client gets every one', async () => {
+    const reader = await open()
+    const stalled = await open()
+    // Stop reading the stalled client's socket: the server's writes back up, in the kernel and then in engine.io.
+    const raw = (stalled.socket.io.engine.transport as unknown as { ws: { _socket: import('node:net').Socket } }).ws._socket
+    raw.pause()
+    const queued = () => {
+      const s = server.hub.io.of(LIVE_NAMESPACE).sockets.get(stalled.socket.id!)
+      return (s?.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length
+    }
+    for (let i = 0; i < 400 && queued() <= 40; i++) {
+      publishBigFrame()
+      await pause(LIVE_FRAME_MS + 5)
+    }
+    expect(queued()).toBeGreaterThan(40)
+    // These frames find it lagging and leave it out.
+    for (let i = 0; i < 5; i++) {
+      publishBigFrame()
+      await pause(LIVE_FRAME_MS + 5)
+    }
+    raw.resume()
+    // Once it has read what was queued, new frames reach it again.
+    for (let i = 0; i < 60 && (stalled.seqs.length === 0 || stalled.seqs.at(-1) !== reader.seqs.at(-1)); i++) {
+      publishBigFrame()
+      await pause(250)
+    }
+    expect(reader.seqs).toEqual(Array.from({ length: reader.seqs.length }, (_, i) => reader.seqs[0] + i))
+    expect(stalled.seqs.at(-1)).toBe(reader.seqs.at(-1))
+    // What it got has a hole where the skipped frames were: the gap that sends the wall back for a new snapshot.
+    const holes = stalled.seqs.filter((seq, i) => i > 0 && seq !== stalled.seqs[i - 1] + 1)
+    expect(holes.length).toBeGreaterThan(0)
+    expect(stalled.seqs.length).toBeLessThan(reader.seqs.length)
+  }, 60_000)
 })
 
 describe('roomsForGrid', () => {
