@@ -143,6 +143,7 @@ const key = (unitId: string, ms: number) => `${unitId}\u0000${ms}`
 class FixRows {
   private readonly unique: StoredFix[]
   private readonly history: Array<string | Buffer>
+  private readonly transitions: Array<string | Buffer>
 
   constructor(fixes: StoredFix[]) {
     // Sorted first, then duplicates are neighbours: no key string per fix. The sort is stable, so the first sent
@@ -150,12 +151,14 @@ class FixRows {
     const sorted = fixes.slice().sort(byUnitThenTime)
     this.unique = sorted.filter((f, i) => i === 0 || byUnitThenTime(sorted[i - 1], f) !== 0)
     this.history = columns(this.unique)
+    this.transitions = transitionColumns(this.unique.filter((f) => f.transition))
   }
 
   async store(q: Queryable): Promise<StoredFix[]> {
     // Times travel as epoch milliseconds (float8, exact below 2^53) and become timestamptz in the database. The
-    // latest positions are taken from what the history insert returns, in the same statement: the batch is
-    // encoded and sent once, and only fixes that were new can move a unit.
+    // latest positions and grid moves are taken from what the history insert returns, in the same statement: the
+    // batch is encoded and sent once, in one round trip, and only fixes that were new can move a unit or record
+    // a move.
     const inserted = await q.query<{ n: number; units: string[] | null; times: number[] | null }>(
       `WITH ins AS (
          INSERT INTO position_history (unit_id, device_id, device_time, server_time, geom, speed_mps, heading_deg,
@@ -183,13 +186,22 @@ class FixRows {
            heading_deg = excluded.heading_deg, accuracy_m = excluded.accuracy_m, battery_pct = excluded.battery_pct,
            grid_code = excluded.grid_code, source = excluded.source
          WHERE excluded.device_time > unit_position_latest.device_time
+       ),
+       -- The grid moves the new fixes confirmed, keyed by the confirming fix.
+       moved AS (
+         INSERT INTO unit_grid_transition (unit_id, at, from_grid, to_grid)
+         SELECT t.unit_id, to_timestamp(t.at_ms / 1000), t.from_grid, t.to_grid
+         FROM unnest($15::text[], $16::float8[], $17::float8[], $18::text[], $19::text[])
+           AS t(unit_id, fix_ms, at_ms, from_grid, to_grid)
+         JOIN ins ON ins.unit_id = t.unit_id AND ins.device_time = to_timestamp(t.fix_ms / 1000)
+         ON CONFLICT DO NOTHING
        )
        -- Usually every fix is new and only the count comes back; the keys only when some were not.
        SELECT count(*)::int AS n,
          CASE WHEN count(*) < $14 THEN coalesce(array_agg(unit_id), '{}') END AS units,
          CASE WHEN count(*) < $14 THEN coalesce(array_agg((extract(epoch FROM device_time) * 1000)::float8), '{}') END AS times
        FROM ins`,
-      [...this.history, this.unique.length],
+      [...this.history, this.unique.length, ...this.transitions],
     )
     const { n, units, times } = inserted.rows[0]
     let fresh = this.unique
@@ -197,25 +209,21 @@ class FixRows {
       const stored = new Set(units!.map((u, i) => key(u, times![i])))
       fresh = this.unique.filter((f) => stored.has(key(f.unitId, f.deviceTime.getTime())))
     }
-    const moves = fresh.filter((f) => f.transition)
-    if (moves.length) {
-      await q.query(
-        `INSERT INTO unit_grid_transition (unit_id, at, from_grid, to_grid)
-         SELECT unit_id, to_timestamp(at_ms / 1000), from_grid, to_grid
-         FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[]) AS u(unit_id, at_ms, from_grid, to_grid)
-         ON CONFLICT DO NOTHING`,
-        [
-          textArray(moves.map((f) => f.unitId)), floatArray(moves.map((f) => f.transition!.at.getTime()), 'float8'),
-          textArray(moves.map((f) => f.transition!.from)), textArray(moves.map((f) => f.transition!.to)),
-        ],
-      )
-    }
     return fresh
   }
 }
 
 function byUnitThenTime(a: StoredFix, b: StoredFix): number {
   return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.deviceTime.getTime() - b.deviceTime.getTime()
+}
+
+/** The grid moves' columns, with the time of the fix that confirmed each, in the order of the SQL's unnest. */
+function transitionColumns(fixes: StoredFix[]): Array<string | Buffer> {
+  return [
+    textArray(fixes.map((f) => f.unitId)), floatArray(fixes.map((f) => f.deviceTime.getTime()), 'float8'),
+    floatArray(fixes.map((f) => f.transition!.at.getTime()), 'float8'),
+    textArray(fixes.map((f) => f.transition!.from)), textArray(fixes.map((f) => f.transition!.to)),
+  ]
 }
 
 /** The history's columns as array parameters, in the order of the SQL's unnest. */
