@@ -10,6 +10,7 @@ import { createApp } from './app.ts'
 import type { ReadinessProbe } from './http/health-routes.ts'
 import { loadDeviceRegistry } from './ingest/device-registry.ts'
 import { loadGridIndex } from './ingest/load-grid-index.ts'
+import { coalescePositions } from './ingest/coalesced-positions.ts'
 import { PositionWriter } from './ingest/position-writer.ts'
 import { PositionPipeline } from './ingest/position-pipeline.ts'
 import { createLiveHub, LIVE_FRAME_MS, LIVE_NAMESPACE, type LiveHub } from './live/live-hub.ts'
@@ -118,7 +119,8 @@ export async function startServer(config: Config, log: Logger, hooks: StartHooks
     clientId: config.MQTT_CLIENT_ID,
     topicPrefix: config.MQTT_TOPIC_PREFIX,
     frigate: { baseUrl: config.FRIGATE_URL, topic: config.FRIGATE_TOPIC_PREFIX, events: config.FRIGATE_EVENTS },
-    positions: pipeline,
+    // A busy connection hands over hundreds of one-fix messages per read: they share a submission.
+    positions: coalescePositions(pipeline),
     alerts,
     feeds,
     log,

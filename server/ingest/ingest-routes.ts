@@ -6,6 +6,7 @@ import { bulkPositionSchema, MAX_BULK_POSITIONS, parseBulkPositions } from '../.
 import { documentRoute } from '../http/api-docs.ts'
 import type { PositionPipeline } from './position-pipeline.ts'
 import { ingestErrors } from './ingest-errors.ts'
+import { coalescePositions } from './coalesced-positions.ts'
 import type { FeedHealth } from './feed-health.ts'
 import { HttpError } from '../http/http-error.ts'
 import { basicCredentials, type DeviceKeys } from '../auth/device-keys.ts'
@@ -54,6 +55,8 @@ export function ingestRouter(pipeline: PositionPipeline, keys: DeviceKeys, feeds
     next()
   })
   const form = express.urlencoded({ extended: false, limit: '16kb' })
+  // Phones send one fix per request; requests that arrive together share a submission.
+  const oneFix = coalescePositions(pipeline)
 
   // Traccar Client and OsmAnd send the fix as the query string (GET or POST) or, in newer versions, a form body.
   r.all('/ingest/osmand', form, async (req, res) => {
@@ -69,7 +72,7 @@ export function ingestRouter(pipeline: PositionPipeline, keys: DeviceKeys, feeds
     if ((basic && typeof key !== 'string' && basic.user !== fix.deviceId) || !(await keys.verify(fix.deviceId, presented))) {
       throw new HttpError(401, 'invalid_device_key', `wrong key for device "${fix.deviceId}": ${DEVICE_KEY_HELP}`)
     }
-    await pipeline.submit([fix])
+    await oneFix.submit([fix])
     res.status(200).end()
   })
 
@@ -90,7 +93,7 @@ export function ingestRouter(pipeline: PositionPipeline, keys: DeviceKeys, feeds
     if (!(await keys.verify(fix.deviceId, basic.password))) {
       throw new HttpError(401, 'invalid_device_key', `wrong key for device "${fix.deviceId}": the OwnTracks password is the device key`)
     }
-    await pipeline.submit([fix])
+    await oneFix.submit([fix])
     // OwnTracks reads the response as a list of messages for the phone; none.
     res.status(200).json([])
   })

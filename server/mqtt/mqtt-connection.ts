@@ -15,7 +15,7 @@ export interface MqttConnectionOptions {
   log: Logger
   /** Reconnect delay (ms). */
   reconnectMs?: number
-  /** Messages being handled at once, at most (default 1000); past this, mqtt.js stops reading the socket. */
+  /** Messages being handled at once, at most (default 5000: enough to keep two commits full at 25,000 messages a second); past this, mqtt.js stops reading the socket. */
   maxInFlight?: number
 }
 
@@ -70,7 +70,7 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
   // renames it fails here, loudly, rather than leaving every message unacknowledged.
   const sendPacket = (client as unknown as { _sendPacket?: (packet: { cmd: 'puback'; messageId: number }) => void })._sendPacket?.bind(client)
   if (!sendPacket) throw new Error('this mqtt.js version has no _sendPacket: the PUBACK path needs updating')
-  const maxInFlight = opts.maxInFlight ?? 1000
+  const maxInFlight = opts.maxInFlight ?? 5000
   let closed = false
   // Which connection a message came on. A PUBACK is only sent on that connection: mqtt.js would queue one
   // made while disconnected and send it on the next connection, where the packet id may by then name another
