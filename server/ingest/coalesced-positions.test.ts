@@ -72,6 +72,13 @@ describe('coalesced position submissions, when storing fails', () => {
     expect(calls).toEqual([2])
   })
 
+  it("starts a new submission once a turn's fixes reach the writer's batch size", async () => {
+    const calls: number[] = []
+    const sizes = coalescePositions({ submit: async (fixes) => void calls.push(fixes.length) }, 4)
+    await Promise.all([1, 3, 2, 2, 1].map((n) => sizes.submit(Array.from({ length: n }, (_, i) => fix(i, 'a')))))
+    expect(calls).toEqual([4, 4, 1])
+  })
+
   it('does not submit a refused single caller twice', async () => {
     const calls: number[] = []
     const refusing = coalescePositions({ submit: async (fixes) => (calls.push(fixes.length), Promise.reject(new ParseError([{ path: 'lat', message: 'bad' }]))) })

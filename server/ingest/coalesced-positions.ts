@@ -1,5 +1,6 @@
 import type { PositionFix } from '../../geo/ingest/position-fix.ts'
 import { ParseError } from '../../geo/ingest/parse-error.ts'
+import { DEFAULT_WRITER_OPTIONS } from './position-writer.ts'
 
 /** What is coalesced: the position pipeline, or anything that checks a whole submission before storing any of it. */
 export interface PositionSubmit {
@@ -21,13 +22,21 @@ interface Waiting {
  * any fix in it is bad (unknown device, clock far off), so a refused batch of several is submitted again one
  * caller at a time: every caller gets exactly the answer it would have got alone. Anything else (the database
  * down, the buffer full) is every caller's answer.
+ *
+ * A turn's submission holds at most `maxFixes` (the writer's batch): a phone's backlog of thousands, or
+ * thousands of phones read in one turn, go on in the next submission rather than one oversized transaction.
  */
-export function coalescePositions(pipeline: PositionSubmit): PositionSubmit {
+export function coalescePositions(pipeline: PositionSubmit, maxFixes = DEFAULT_WRITER_OPTIONS.maxBatch): PositionSubmit {
   let waiting: Waiting[] = []
+  let count = 0
+  let scheduled = false
 
   const flush = () => {
+    scheduled = false
+    if (waiting.length === 0) return
     const batch = waiting
     waiting = []
+    count = 0
     const all = batch.length === 1 ? batch[0].fixes : batch.flatMap((w) => w.fixes)
     pipeline.submit(all).then(
       () => {
@@ -46,8 +55,13 @@ export function coalescePositions(pipeline: PositionSubmit): PositionSubmit {
   return {
     submit(fixes) {
       return new Promise<void>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(flush)
         waiting.push({ fixes, resolve, reject })
+        count += fixes.length
+        if (count >= maxFixes) flush()
+        else if (!scheduled) {
+          scheduled = true
+          setImmediate(flush)
+        }
       })
     },
   }

@@ -1,6 +1,5 @@
 import { connect, type IClientOptions } from 'mqtt'
 import type { Logger } from '../logger.ts'
-import { KeyedSeries } from './keyed-series.ts'
 
 export interface MqttConnectionOptions {
   url: string
@@ -49,9 +48,9 @@ export function redactUrl(url: string): string {
  * mqtt.js hands messages over one at a time and would send each PUBACK from handleMessage's callback, so one
  * message would have to commit before the next could even be read: one transaction per message. Instead the
  * callback is answered at once with HELD (which mqtt.js takes as "no PUBACK") and up to `maxInFlight` messages
- * are handled together, sharing the writer's commits. Messages on one topic (one phone, one Frigate feed) are
- * handled in the order they came; PUBACKs go out in the order the messages came, as MQTT requires, each only
- * once its message and all before it are answered.
+ * are handled together, sharing the writer's commits (the router keeps a topic in order where its feed needs
+ * that). PUBACKs go out in the order the messages came, as MQTT requires, each only once its message and all
+ * before it are answered.
  */
 export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
   const log = opts.log.child({ component: 'mqtt', broker: redactUrl(opts.url) })
@@ -80,7 +79,6 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
   let unanswered: Array<{ messageId: number; ack: boolean | null }> = []
   let inFlight = 0
   let paused: (() => void) | null = null
-  const byTopic = new KeyedSeries()
   client.on('close', () => {
     connection++
     unanswered = []
@@ -105,7 +103,7 @@ export function connectMqtt(opts: MqttConnectionOptions): MqttConnection {
     if (entry) unanswered.push(entry)
     const on = connection
     inFlight++
-    const handled = byTopic.run(topic, () => opts.deliver(topic, payload))
+    const handled = opts.deliver(topic, payload)
     void handled.then((ack) => {
       inFlight--
       if (paused && inFlight < maxInFlight) {

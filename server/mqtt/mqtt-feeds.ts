@@ -34,6 +34,8 @@ export function ownTracksRoute(positions: PositionSink): MqttRoute {
   return {
     feed: FEEDS.ownTracksMqtt,
     filter: 'owntracks/+/+',
+    // Each fix carries its time; the pipeline orders a submission by it and never moves a unit back.
+    inOrder: false,
     async handle(topic, payload) {
       if (payload.length === 0) return
       const message = json(payload) as { _type?: unknown } | null
@@ -71,6 +73,8 @@ export async function frigateRoutes(alerts: AlertSink, options: FrigateFeedOptio
     {
       feed: FEEDS.frigate,
       filter: `${prefix}/reviews`,
+      // One topic carries every review's new, update and end.
+      inOrder: true,
       async handle(_topic, payload) {
         const alert = parseFrigateReview(json(payload), { baseUrl: options.baseUrl })
         reviewsSeen = true
@@ -80,6 +84,7 @@ export async function frigateRoutes(alerts: AlertSink, options: FrigateFeedOptio
     {
       feed: FEEDS.frigate,
       filter: `${prefix}/events`,
+      inOrder: true,
       async handle(_topic, payload) {
         if (events === 'never' || (events === 'fallback' && reviewsSeen)) return
         const alert = parseFrigateEvent(json(payload), { baseUrl: options.baseUrl })

@@ -1,5 +1,4 @@
 import type { AedesOptions, Client } from 'aedes'
-import { KeyedSeries } from './keyed-series.ts'
 
 type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>
 type Answer = Parameters<AuthorizePublish>[2]
@@ -17,8 +16,8 @@ interface Turn {
  * client, as with an external broker, aedes would PUBACK the phone first and lose what it had acknowledged but
  * not yet handed on if the process stopped: the broker lives and dies with this process.)
  *
- * Messages on one topic are handled in the order they came; PUBACKs to one client go out in the order its
- * messages came, as MQTT requires; different clients' messages share the writer's commits. A message the
+ * PUBACKs to one client go out in the order its messages came, as MQTT requires, whatever order they are
+ * stored in (the router keeps a topic in order where its feed needs that); messages share the writer's commits. A message the
  * ingest does not take (it is closing) is answered with an error: aedes drops the connection without a PUBACK
  * and the device sends it again.
  */
@@ -29,7 +28,6 @@ export interface PublishIngest {
 }
 
 export function publishIngest(authorize: AuthorizePublish, deliver: (topic: string, payload: Buffer) => Promise<boolean>): PublishIngest {
-  const byTopic = new KeyedSeries()
   // Per client, its publishes not yet answered, oldest first. Plain callbacks rather than a chain of promises
   // per message: at thousands of messages a second the chain was a large share of the broker's CPU.
   const waiting = new Map<Client, Turn[]>()
@@ -60,7 +58,7 @@ export function publishIngest(authorize: AuthorizePublish, deliver: (topic: stri
       turns.push(turn)
       unanswered++
       const queue = turns
-      byTopic.run(topic, () => deliver(topic, payload)).then(
+      deliver(topic, payload).then(
         (ok) => {
           turn.error = ok ? null : new Error('not stored (shutting down): send it again')
           answerInOrder(client, queue)

@@ -6,7 +6,7 @@ import { FeedHealth } from '../ingest/feed-health.ts'
 import { isRefusal, topicMatches, TopicRouter, type MqttRoute } from './topic-router.ts'
 
 const log = pino({ level: 'silent' })
-const route = (handle: MqttRoute['handle'], filter = 'owntracks/+/+'): MqttRoute => ({ feed: 'test', filter, handle })
+const route = (handle: MqttRoute['handle'], filter = 'owntracks/+/+', inOrder = false): MqttRoute => ({ feed: 'test', filter, handle, inOrder })
 const counts = (feeds: FeedHealth) => {
   const s = feeds.snapshot().find((f) => f.feed === 'test')!
   return { ok: s.ok, rejected: s.rejected }
@@ -42,6 +42,33 @@ describe('isRefusal', () => {
 })
 
 describe('TopicRouter', () => {
+  it("handles an in-order feed's topic one message at a time, in order, and other feeds' messages at once", async () => {
+    const started: string[] = []
+    const running = { reviews: 0, phone: 0 }
+    const most = { reviews: 0, phone: 0 }
+    const releases: Array<() => void> = []
+    const held = (kind: 'reviews' | 'phone') => (_topic: string, payload: Buffer) => {
+      started.push(String(payload))
+      most[kind] = Math.max(most[kind], ++running[kind])
+      return new Promise<void>((resolve) => releases.push(() => (running[kind]--, resolve())))
+    }
+    const router = new TopicRouter([route(held('reviews'), 'frigate/reviews', true), route(held('phone'))], { feeds: new FeedHealth(), log })
+    const answers = [
+      ...['new', 'update', 'end'].map((m) => router.deliver('frigate/reviews', Buffer.from(m))),
+      ...['fix1', 'fix2', 'fix3'].map((m) => router.deliver('owntracks/u/d', Buffer.from(m))),
+    ]
+    await new Promise((r) => setTimeout(r, 20))
+    // The phone's three are all in hand at once; of the reviews, only the first.
+    expect(started).toEqual(['new', 'fix1', 'fix2', 'fix3'])
+    for (let i = 0; i < 6; i++) {
+      releases.shift()!()
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(await Promise.all(answers)).toEqual([true, true, true, true, true, true])
+    expect(started).toEqual(['new', 'fix1', 'fix2', 'fix3', 'update', 'end'])
+    expect(most).toEqual({ reviews: 1, phone: 3 })
+  })
+
   it('acknowledges after the handler resolves and counts the message as ok', async () => {
     const feeds = new FeedHealth()
     const seen: string[] = []

@@ -1,6 +1,7 @@
 import { ParseError } from '../../geo/ingest/parse-error.ts'
 import type { FeedHealth } from '../ingest/feed-health.ts'
 import type { Logger } from '../logger.ts'
+import { KeyedSeries } from './keyed-series.ts'
 
 /** One kind of MQTT message and the adapter that stores it. */
 export interface MqttRoute {
@@ -8,6 +9,12 @@ export interface MqttRoute {
   feed: string
   /** MQTT topic filter (`+` and `#` wildcards), relative to the router's prefix. */
   filter: string
+  /**
+   * Handle a topic's messages one at a time, in the order they came: for a feed whose messages only make sense in
+   * that order (Frigate's reviews: new, update, end, all on one topic). A feed whose messages carry their own time
+   * (positions) leaves this off: a phone's backlog then shares one commit instead of taking one commit a message.
+   */
+  inOrder: boolean
   /**
    * Resolves once the message's records are committed, or when it legitimately holds nothing to store.
    * Throws ParseError for input that can never be stored; any other error is taken as passing (database
@@ -81,6 +88,7 @@ export class TopicRouter {
   private readonly drained: Array<() => void> = []
   private readonly wakers = new Set<() => void>()
   private readonly lastWarned = new Map<string, { at: number; suppressed: number }>()
+  private readonly byTopic = new KeyedSeries()
   private closed = false
 
   constructor(
@@ -110,6 +118,11 @@ export class TopicRouter {
     const topic = this.prefix ? fullTopic.slice(this.prefix.length) : fullTopic
     const route = this.routeOf(topic)
     if (!route) return true
+    return route.inOrder ? this.byTopic.run(fullTopic, () => this.store(route, topic, fullTopic, payload)) : this.store(route, topic, fullTopic, payload)
+  }
+
+  /** Hands the message to its route, retrying passing failures; resolves as deliver does. */
+  private async store(route: MqttRoute, topic: string, fullTopic: string, payload: Buffer): Promise<boolean> {
     this.handling++
     let delay = this.retry.firstMs
     try {
