@@ -80,7 +80,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
   const senders = numFlag(args, 'senders', 4)
   const osmandRows = Math.min(rows, numFlag(args, 'osmand', 5_000, 2_000))
   const osmandConns = numFlag(args, 'osmand-conns', 64)
-  const mqttRows = Math.min(rows, numFlag(args, 'mqtt', 20_000, 5_000))
+  const mqttRows = Math.min(rows, numFlag(args, 'mqtt', 100_000, 20_000))
   const prof = boolFlag(args, 'prof')
   const externalMqtt = args.flags.get('mqtt-url')
 

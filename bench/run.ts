@@ -25,7 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<Bench>> = {
 
 const HELP = `usage: npm run bench [-- [ingest] [fanout] [hotspots] [nearest-unit] [wall-frames] [wire-format] [--quick] [--flag=value ...]]
   --quick                  smaller, shorter runs (a minute or so each)
-  ingest:  --rows=200000 --units=10000 --batch=5000 --senders=4 --osmand=5000 --osmand-conns=64 --mqtt=3000
+  ingest:  --rows=200000 --units=10000 --batch=5000 --senders=4 --osmand=5000 --osmand-conns=64 --mqtt=100000
            --mqtt-url=mqtt://127.0.0.1:1883  Mosquitto row through that broker instead of one started with the shipped settings
   fanout:  --units=10000 --clients=200 --full-clients=10 --client-procs=2 --seconds=20 --warmup=5 --slices=20 --events=1000
   hotspots: --incidents=1000000 --days=90 --runs=7
