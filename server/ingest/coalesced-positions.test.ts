@@ -7,7 +7,7 @@ import { ParseError } from '../../geo/ingest/parse-error.ts'
 import { loadDeviceRegistry } from './device-registry.ts'
 import { PositionWriter } from './position-writer.ts'
 import { PositionPipeline } from './position-pipeline.ts'
-import { coalescePositions, type PositionSubmit } from './coalesced-positions.ts'
+import { coalescePositions, type PositionSink } from './coalesced-positions.ts'
 
 const log = pino({ level: 'silent' })
 const now = new Date('2026-11-23T12:00:00Z')
@@ -20,7 +20,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 describeBackends('coalesced position submissions', ({ db }) => {
   /** The sizes of the submissions the pipeline saw. */
   const seen: number[] = []
-  let single: PositionSubmit
+  let single: PositionSink
   const history = async () => (await db().query<{ n: number }>('SELECT count(*)::int AS n FROM position_history')).rows[0]!.n
 
   beforeAll(async () => {

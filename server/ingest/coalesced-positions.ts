@@ -2,8 +2,11 @@ import type { PositionFix } from '../../geo/ingest/position-fix.ts'
 import { ParseError } from '../../geo/ingest/parse-error.ts'
 import { DEFAULT_WRITER_OPTIONS } from './position-writer.ts'
 
-/** What is coalesced: the position pipeline, or anything that checks a whole submission before storing any of it. */
-export interface PositionSubmit {
+/**
+ * Where one-fix feeds hand their fixes: the position pipeline, or anything that checks a whole submission before
+ * storing any of it.
+ */
+export interface PositionSink {
   submit(fixes: readonly PositionFix[]): Promise<unknown>
 }
 
@@ -26,7 +29,7 @@ interface Waiting {
  * A turn's submission holds at most `maxFixes` (the writer's batch): a phone's backlog of thousands, or
  * thousands of phones read in one turn, go on in the next submission rather than one oversized transaction.
  */
-export function coalescePositions(pipeline: PositionSubmit, maxFixes = DEFAULT_WRITER_OPTIONS.maxBatch): PositionSubmit {
+export function coalescePositions(pipeline: PositionSink, maxFixes = DEFAULT_WRITER_OPTIONS.maxBatch): PositionSink {
   let waiting: Waiting[] = []
   let count = 0
   let scheduled = false

@@ -14,7 +14,10 @@ export interface MqttConnectionOptions {
   log: Logger
   /** Reconnect delay (ms). */
   reconnectMs?: number
-  /** Messages being handled at once, at most (default 5000: enough to keep two commits full at 25,000 messages a second); past this, mqtt.js stops reading the socket. */
+  /**
+   * Messages being handled at once, at most (default 5000: enough to keep two commits full at 25,000 messages a
+   * second); past this, mqtt.js stops reading the socket.
+   */
   maxInFlight?: number
 }
 

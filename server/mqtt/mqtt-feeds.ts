@@ -2,14 +2,9 @@ import type { CameraAlert } from '../../geo/ingest/camera-alert.ts'
 import { ParseError } from '../../geo/ingest/parse-error.ts'
 import { parseFrigateEvent, parseFrigateReview } from '../../geo/ingest/parse-frigate.ts'
 import { parseOwnTracks } from '../../geo/ingest/parse-owntracks.ts'
-import type { PositionFix } from '../../geo/ingest/position-fix.ts'
 import { FEEDS } from '../ingest/feed-health.ts'
+import type { PositionSink } from '../ingest/coalesced-positions.ts'
 import type { MqttRoute } from './topic-router.ts'
-
-/** What the MQTT feeds need of the position pipeline (PositionPipeline). */
-export interface PositionSink {
-  submit(fixes: readonly PositionFix[]): Promise<unknown>
-}
 
 /** What the MQTT feeds need of the alert store (AlertIngest). */
 export interface AlertSink {

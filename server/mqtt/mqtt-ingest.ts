@@ -6,7 +6,8 @@ import type { DeviceKeys } from '../auth/device-keys.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 import { connectMqtt, redactUrl, type MqttConnection } from './mqtt-connection.ts'
 import { publishIngest } from './publish-ingest.ts'
-import { frigateRoutes, ownTracksRoute, type AlertSink, type FrigateFeedOptions, type PositionSink } from './mqtt-feeds.ts'
+import { frigateRoutes, ownTracksRoute, type AlertSink, type FrigateFeedOptions } from './mqtt-feeds.ts'
+import type { PositionSink } from '../ingest/coalesced-positions.ts'
 import { TopicRouter } from './topic-router.ts'
 
 export interface MqttIngestOptions {

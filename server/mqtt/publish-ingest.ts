@@ -17,9 +17,9 @@ interface Turn {
  * not yet handed on if the process stopped: the broker lives and dies with this process.)
  *
  * PUBACKs to one client go out in the order its messages came, as MQTT requires, whatever order they are
- * stored in (the router keeps a topic in order where its feed needs that); messages share the writer's commits. A message the
- * ingest does not take (it is closing) is answered with an error: aedes drops the connection without a PUBACK
- * and the device sends it again.
+ * stored in (the router keeps a topic in order where its feed needs that); messages share the writer's commits.
+ * A message the ingest does not take (it is closing) is answered with an error: aedes drops the connection
+ * without a PUBACK and the device sends it again.
  */
 export interface PublishIngest {
   authorizePublish: AuthorizePublish
