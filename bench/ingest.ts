@@ -87,7 +87,7 @@ export async function ingestBench({ args, city, log }: BenchContext): Promise<Be
   const open = await openCity(city.source)
   // Every run goes through this wrapper, which counts the writer's transactions (how well it batches).
   let commits = 0
-  const db: Db = { ...open.db, transaction: (fn) => (commits++, open.db.transaction(fn)) }
+  const db: Db = { ...open.db, transaction: (fn) => (commits++, open.db.transaction(fn)), transact: (steps) => (commits++, open.db.transact(steps)) }
   try {
     const units = await loadBenchUnits(db, unitCount)
     const grids = await loadGridIndex(db)

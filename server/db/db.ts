@@ -21,9 +21,18 @@ export interface Queryable {
 
 export type Backend = 'pglite' | 'postgres'
 
+/** A statement with its parameters, or rows in binary COPY format (server/db/binary-copy.ts) for a table. */
+export type TransactionStep = { sql: string; params: unknown[] } | { copy: string; rows: Buffer }
+
 export interface Db extends Queryable {
   readonly backend: Backend
   /** Runs fn in one transaction on one connection; rolls back if fn throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs the steps in order as one transaction, all or nothing, sent together: one round trip, where
+   * `transaction` takes one per statement plus BEGIN and COMMIT, each waiting for this process's event loop.
+   * A `copy` step's target is a table and its column list, e.g. "t (a, b)".
+   */
+  transact(steps: readonly TransactionStep[]): Promise<void>
   close(): Promise<void>
 }

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { Db, Queryable, QueryOptions, QueryResult } from './db.ts'
+import { OneTripTransaction } from './pg-one-trip.ts'
 
 type TypeId = Parameters<typeof pg.types.getTypeParser>[0]
 
@@ -41,29 +42,42 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   return {
     backend: 'postgres',
     ...wrap(pool),
-    async transaction(fn) {
-      const client = await pool.connect()
-      // A checked-out client whose server goes away emits 'error' outside any query; unheard, it kills the process.
-      let broken: Error | undefined
-      const onError = (err: Error) => {
-        broken = err
-      }
-      client.on('error', onError)
-      try {
+    transaction: (fn) =>
+      withClient(pool, async (client) => {
         await client.query('BEGIN')
-        const result = await fn(wrap(client))
-        await client.query('COMMIT')
-        return result
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {})
-        broken ??= err instanceof Error && /terminat|ECONNRESET|closed/i.test(err.message) ? err : undefined
-        throw err
-      } finally {
-        client.off('error', onError)
-        // A broken connection is destroyed rather than handed to the next caller.
-        client.release(broken)
-      }
-    },
+        try {
+          const result = await fn(wrap(client))
+          await client.query('COMMIT')
+          return result
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {})
+          throw err
+        }
+      }),
+    transact: (steps) => withClient(pool, (client) => client.query(new OneTripTransaction(steps)).done),
     close: () => pool.end(),
+  }
+}
+
+/**
+ * Runs fn on a client of its own. A connection that broke meanwhile is destroyed rather than handed to the next
+ * caller; a checked-out client whose server goes away emits 'error' outside any query, which unheard would kill
+ * the process.
+ */
+async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (err: Error) => {
+    broken = err
+  }
+  client.on('error', onError)
+  try {
+    return await fn(client)
+  } catch (err) {
+    broken ??= err instanceof Error && /terminat|ECONNRESET|closed/i.test(err.message) ? err : undefined
+    throw err
+  } finally {
+    client.off('error', onError)
+    client.release(broken)
   }
 }

@@ -133,6 +133,9 @@ export async function connectPgliteWorker(worker: Worker, onCrash = reportCrash)
       await request({ op: 'end', tx, commit: true })
       return result
     },
+    async transact(steps) {
+      await request({ op: 'transact', steps })
+    },
     async dumpDataDir(compression) {
       return (await request({ op: 'dump', compression })) as Uint8Array<ArrayBuffer>
     },

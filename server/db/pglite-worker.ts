@@ -17,6 +17,8 @@
  * runs on the main thread and sends its queries tagged with the transaction's id.
  */
 
+import type { TransactionStep } from './db.ts'
+
 export interface PgliteWorkerData {
   /** The URL packages are resolved from (a string worker has no location of its own). */
   resolveFrom: string
@@ -27,6 +29,7 @@ export interface PgliteWorkerData {
 export type PgliteRequest =
   | { op: 'query'; sql: string; params?: unknown[]; blob?: Blob; tx?: number }
   | { op: 'exec'; sql: string; tx?: number }
+  | { op: 'transact'; steps: readonly TransactionStep[] }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'dump'; compression?: 'none' | 'gzip' | 'auto' }
@@ -115,6 +118,14 @@ async function run(m) {
     case 'exec':
       await conn(m.tx).exec(m.sql)
       return undefined
+    case 'transact':
+      // COPY reads PGlite's '/dev/blob' where PostgreSQL reads STDIN.
+      return pg.transaction(async (tx) => {
+        for (const step of m.steps) {
+          if (step.copy) await tx.query('COPY ' + step.copy + " FROM '/dev/blob' (FORMAT binary)", [], { blob: new Blob([step.rows]) })
+          else await tx.query(step.sql, step.params)
+        }
+      })
     case 'begin':
       return begin(m.id)
     case 'end':

@@ -16,7 +16,7 @@ const fix = (s: number, lon: number, deviceId = 'unit-0001'): PositionFix => ({
   source: 'bulk', deviceId, deviceTime: at(s), lon, lat: -34.9, speedMps: 10, headingDeg: 90, accuracyM: 5, altitudeM: null, batteryPct: 80,
 })
 
-describeBackends('position pipeline', ({ db }) => {
+describeBackends('position pipeline', ({ db, backend }) => {
   let pipeline: PositionPipeline
   const published: StoredFix[] = []
   const count = async (sql: string) => (await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n
@@ -47,6 +47,7 @@ describeBackends('position pipeline', ({ db }) => {
     expect(await pipeline.submit([fix(0, -56.20), fix(10, -56.1999)])).toEqual({ received: 1, accepted: 1 })
     expect(await count('position_history')).toBe(2)
     expect(published).toHaveLength(2)
+    expect((await latest())!.x).toBeCloseTo(-56.1999, 6)
   })
 
   it('keeps an older fix in history without moving the unit back', async () => {
@@ -94,5 +95,33 @@ describeBackends('position pipeline', ({ db }) => {
     expect(await count('position_history')).toBe(before + 2)
     const kept = await db().query<{ source: string }>('SELECT source FROM position_history WHERE unit_id = $1 AND device_time = $2', ['unit-0001', at(200)])
     expect(kept.rows).toEqual([{ source: 'bulk' }])
+  })
+
+  // A unit's first position, written by another batch while this one commits: the all-new path then meets the
+  // stored row and the batch is stored again by the path that skips what is stored.
+  it.runIf(backend === 'postgres')("stores a unit's first fix while another commit stores a position for it first", async () => {
+    await db().exec(`INSERT INTO unit (id, callsign, type, shift) VALUES ('unit-0009', 'P-09', 'patrol_car', 'day');
+      INSERT INTO device (id, unit_id) VALUES ('unit-0009', 'unit-0009')`)
+    let holding!: () => void
+    const held = new Promise<void>((resolve) => (holding = resolve))
+    let release!: () => void
+    const other = db().transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO unit_position_latest (unit_id, device_id, device_time, server_time, geom, source)
+         VALUES ('unit-0009', 'unit-0009', $1, $1, ST_SetSRID(ST_MakePoint(-56.2, -34.9), 4326), 'bulk')`,
+        [at(300)],
+      )
+      holding()
+      await new Promise<void>((resolve) => (release = resolve))
+    })
+    await held
+    const submitted = pipeline.submit([fix(301, -56.1568, 'unit-0009')])
+    // Long enough for the batch to reach the row the other transaction holds.
+    await new Promise((r) => setTimeout(r, 300))
+    release()
+    await other
+    expect(await submitted).toEqual({ received: 1, accepted: 1 })
+    expect((await latest('unit-0009'))!.x).toBeCloseTo(-56.1568, 6)
+    expect(await count(`position_history WHERE unit_id = 'unit-0009'`)).toBe(1)
   })
 })
