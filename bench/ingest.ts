@@ -386,9 +386,12 @@ async function runLoad(clock: Clock, job: LoadJob): Promise<{ ms: number; proble
   const child = forkHelper(new URL('./lib/http-load.ts', import.meta.url))
   try {
     await nextMessage<{ ready: true }>(child, (m) => 'ready' in m)
+    // Handed over before the clock starts: copying the bodies to the child is the harness's work, not the server's.
+    child.send(job)
+    await nextMessage<{ loaded: true }>(child, (m) => 'loaded' in m)
     clock.start(child.pid)
     const done = nextMessage<LoadResult>(child, (m) => 'elapsedMs' in m, 600_000)
-    child.send(job)
+    child.send({ kind: 'go' })
     const r = await done
     clock.stop()
     return { ms: r.elapsedMs, ...loadProblem(r) }

@@ -69,9 +69,16 @@ async function run(job: LoadJob): Promise<LoadResult> {
   return { elapsedMs, statuses, ...(firstError ? { firstError } : {}) }
 }
 
-process.on('message', (m: LoadJob | { kind: 'stop' }) => {
-  if ('kind' in m) process.exit(0)
-  run(m).then(
+/** The job arrives first and is acknowledged; "go" starts it, so the transfer of its bodies is not timed. */
+let job: LoadJob | undefined
+process.on('message', (m: LoadJob | { kind: 'stop' } | { kind: 'go' }) => {
+  if ('kind' in m && m.kind === 'stop') process.exit(0)
+  if (!('kind' in m)) {
+    job = m
+    process.send!({ loaded: true })
+    return
+  }
+  run(job!).then(
     (r) => process.send!(r),
     (err: Error) => process.send!({ elapsedMs: NaN, statuses: {}, firstError: err.stack } satisfies LoadResult),
   )

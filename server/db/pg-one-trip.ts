@@ -22,7 +22,16 @@ export class OneTripTransaction implements pg.Submittable {
   }
 
   submit(conn: pg.Connection): void {
-    const connection = conn as Connection
+    try {
+      this.write(conn as Connection)
+    } catch (err) {
+      // A value that could not be encoded, after earlier steps went out without their Sync: the connection's
+      // state is unknown, so it is closed, which fails this transaction and keeps the pool from reusing it.
+      conn.stream.destroy(err as Error)
+    }
+  }
+
+  private write(connection: Connection): void {
     for (const step of this.steps) {
       const copy = 'copy' in step
       connection.parse({ name: '', text: copy ? `COPY ${step.copy} FROM STDIN (FORMAT binary)` : step.sql, types: [] }, true)

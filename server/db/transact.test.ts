@@ -66,4 +66,17 @@ describeBackends('one-trip transactions with binary COPY', ({ db }) => {
     await expect(failing).rejects.toMatchObject({ code: '23505' })
     expect((await db().query('SELECT id, label FROM copy_probe')).rows).toEqual([{ id: 'a', label: 'stored' }])
   })
+
+  it('fails a transaction whose parameter cannot be sent, writing nothing, and takes the next one', async () => {
+    const unsendable = { toString: () => { throw new Error('no text form') } }
+    await expect(
+      db().transact([
+        { copy: TABLE, rows: rows([['a', 'first', 0, 1, 1, [0, 1]]]) },
+        { sql: 'UPDATE copy_probe SET label = $1', params: [unsendable] },
+      ]),
+    ).rejects.toThrow()
+    expect((await db().query('SELECT count(*)::int AS n FROM copy_probe')).rows).toEqual([{ n: 0 }])
+    await db().transact([{ copy: TABLE, rows: rows([['b', 'next', 0, 1, 1, [0, 1]]]) }])
+    expect((await db().query('SELECT id FROM copy_probe')).rows).toEqual([{ id: 'b' }])
+  })
 })
