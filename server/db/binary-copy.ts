@@ -35,21 +35,11 @@ export class BinaryCopyRows {
   }
 
   float8(v: number | null): this {
-    if (v === null) return this.null()
-    this.room(12)
-    this.buf.writeInt32BE(8, this.at)
-    this.buf.writeDoubleBE(v, this.at + 4)
-    this.at += 12
-    return this
+    return this.float(v, 8)
   }
 
   float4(v: number | null): this {
-    if (v === null) return this.null()
-    this.room(8)
-    this.buf.writeInt32BE(4, this.at)
-    this.buf.writeFloatBE(v, this.at + 4)
-    this.at += 8
-    return this
+    return this.float(v, 4)
   }
 
   /** timestamptz from epoch milliseconds: microseconds since 2000-01-01 UTC, as the server keeps it. */
@@ -91,6 +81,16 @@ export class BinaryCopyRows {
     this.room(2)
     this.buf.writeInt16BE(-1, this.at)
     return this.buf.subarray(0, this.at + 2)
+  }
+
+  private float(v: number | null, size: 4 | 8): this {
+    if (v === null) return this.null()
+    this.room(4 + size)
+    this.buf.writeInt32BE(size, this.at)
+    if (size === 8) this.buf.writeDoubleBE(v, this.at + 4)
+    else this.buf.writeFloatBE(v, this.at + 4)
+    this.at += 4 + size
+    return this
   }
 
   private room(n: number): void {
