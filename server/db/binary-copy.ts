@@ -1,6 +1,7 @@
 /**
- * Rows in PostgreSQL's binary COPY format, for `Queryable.copyIn`. The database reads each value as it is sent
- * (no number or time parsed from text) and stores the rows through its bulk path, several to a WAL record.
+ * Rows in PostgreSQL's binary COPY format, for a `copy` step of `Db.transact`. The database reads each value as
+ * it is sent (no number or time parsed from text) and stores the rows through its bulk path, several to a WAL
+ * record.
  *
  * The layout: an 11-byte signature, flags and header-extension length; per row the field count, then per field
  * its byte length (-1 for NULL) and bytes in the type's send format; a -1 field count ends the data.
